@@ -1,0 +1,553 @@
+"""The engine: a `Value` node, its operations, and the chain rule.
+
+Read this file top to bottom. Every node stores
+
+* ``data``        -- the number computed in the forward pass,
+* ``parents``     -- the nodes it was computed from,
+* ``local_grads`` -- one number per parent, the *local derivative*
+                     ``d self / d parents[i]``, computed right beside the forward
+                     value (so each op's math stands in one place),
+* ``grad``        -- ``dL/d self``, filled in by :meth:`Value.backward`.
+
+Backpropagation is then a single loop over the nodes in reverse topological
+order: ``parent.grad += local_grad * node.grad`` (the chain rule, summed over
+every path). Nodes point only at their parents and hold no closures, so a graph
+has no reference cycles and is freed by reference counting the moment its last
+reference goes.
+
+Batched mode: ``data`` may also be a 1-D numpy array holding one entry per
+sample. Every op then works elementwise, and a node whose ``data`` is a plain
+float (a parameter) receives as its ``grad`` the sum over the batch of the
+per-sample gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import count
+from operator import attrgetter
+from typing import Union
+
+import numpy as np
+
+Number = Union[int, float]
+Data = Union[float, np.ndarray]
+
+_ndarray = np.ndarray
+_EXP_MAX = 709.782712893384  # math.log(sys.float_info.max): exp() above it overflows
+_serials = count()  # creation order: a parent is always older than its child
+
+
+class Value:
+    """A scalar (or, in batched mode, a vector of per-sample scalars) in a graph.
+
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> L = a * b + a
+    >>> L.backward()
+    >>> a.grad, b.grad            # dL/da = b + 1, dL/db = a
+    (-2.0, 2.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads",
+                 "serial", "const", "scope")
+
+    def __init__(self, data: Number | np.ndarray, label: str = "") -> None:
+        self.data = _check_data(data, label)
+        self.grad: Data = 0.0
+        self.label = _check_label(label)
+        self.op = ""                    # '' marks a leaf
+        self.parents: tuple[Value, ...] = ()
+        self.local_grads: tuple[Data, ...] = ()
+        self.serial = next(_serials)
+
+    # Optional annotations (unset slots): `const`, the plain number an op was
+    # applied with (``v * 2.0`` keeps 2.0 here, for the renderer); `scope`,
+    # which module (layer, neuron) made the node, set by `nn`.
+    def __getattr__(self, name: str) -> None:
+        if name in ("const", "scope"):
+            return None
+        raise AttributeError(f"'Value' object has no attribute '{name}'")
+
+    # ------------------------------------------------------------------ ops
+    # Each op computes its result and, on the same lines, the local derivative
+    # of the result with respect to each operand. A plain-number operand does
+    # not become a node: it is kept in `const` and the node has one parent.
+
+    def __add__(self, other: Value | Number) -> Value:
+        """z = x + y;  dz/dx = 1,  dz/dy = 1."""
+        if other.__class__ is Value:
+            return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        c = _constant(other, "+", self)
+        if c.__class__ is Value:
+            return self + c
+        return _node(self.data + c, "+", (self,), (1.0,), c)
+
+    __radd__ = __add__
+
+    def __mul__(self, other: Value | Number) -> Value:
+        """z = x * y;  dz/dx = y,  dz/dy = x."""
+        if other.__class__ is Value:
+            x, y = self.data, other.data
+            return _node(x * y, "*", (self, other), (y, x))
+        c = _constant(other, "*", self)
+        if c.__class__ is Value:
+            return self * c
+        return _node(self.data * c, "*", (self,), (c,), c)
+
+    __rmul__ = __mul__
+
+    def __sub__(self, other: Value | Number) -> Value:
+        """z = x - y;  dz/dx = 1,  dz/dy = -1."""
+        if other.__class__ is Value:
+            return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        c = _constant(other, "-", self)
+        if c.__class__ is Value:
+            return self - c
+        return _node(self.data - c, "-", (self,), (1.0,), c)
+
+    def __rsub__(self, other: Number) -> Value:
+        """c - x: the constant on the left becomes a leaf node, so the op stays `x - y`."""
+        return _constant_leaf(other, "-", self) - self
+
+    def __neg__(self) -> Value:
+        """z = -x;  dz/dx = -1."""
+        return _node(-self.data, "neg", (self,), (-1.0,))
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        """z = x / y;  dz/dx = 1/y,  dz/dy = -x/y**2."""
+        if other.__class__ is not Value:
+            c = _constant(other, "/", self)
+            if c.__class__ is Value:
+                return self / c
+            if _any(c == 0):
+                raise ZeroDivisionError(f"division by zero: {_name(self)} / {c!r}")
+            return _node(self.data / c, "/", (self,), (1.0 / c,), c)
+        x, y = self.data, other.data
+        if _any(y == 0):
+            raise ZeroDivisionError(
+                f"division by zero: {_name(self)} / {_name(other)} "
+                f"with {_name(other)} = {_show(y)}")
+        z = x / y
+        return _node(z, "/", (self, other), (1.0 / y, -z / y))
+
+    def __rtruediv__(self, other: Number) -> Value:
+        """c / x, with the constant as a leaf node."""
+        return _constant_leaf(other, "/", self) / self
+
+    def __pow__(self, other: Value | Number) -> Value:
+        """z = x ** k;  dz/dx = k * x**(k-1)   (and dz/dk = x**k * ln x for a Value k)."""
+        if other.__class__ is Value or isinstance(other, Value):
+            return _pow_value(self, other)
+        k = _constant(other, "**", self)
+        if k.__class__ is Value:
+            return _pow_value(self, k)
+        x = self.data
+        if k == 0:                                  # x**0 = 1 everywhere, slope 0
+            return _node(_like(x, 1.0), "**", (self,), (_like(x, 0.0),), k)
+        if k != int(k) and _any(x < 0):
+            raise ValueError(
+                f"negative base to a non-integer power: {_name(self)} ** {k!r} "
+                f"with {_name(self)} = {_show(x)} (the result would be complex)")
+        if k < 0 and _any(x == 0):
+            raise ZeroDivisionError(
+                f"0 raised to a negative power: {_name(self)} ** {k!r} "
+                f"with {_name(self)} = {_show(x)}")
+        try:
+            z = x ** k
+            if 0 < k < 1:                            # slope k*x**(k-1) is infinite at 0
+                dz = k * np.divide(z, x) if x.__class__ is _ndarray else (
+                    k * z / x if x != 0 else math.inf)
+            else:
+                dz = k * x ** (k - 1)
+        except OverflowError:
+            raise OverflowError(
+                f"overflow in power: {_name(self)} ** {k!r} "
+                f"with {_name(self)} = {_show(x)}") from None
+        return _node(z, "**", (self,), (dz,), k)
+
+    def __rpow__(self, other: Number) -> Value:
+        """c ** x, with the constant base as a leaf node (it must be positive)."""
+        return _pow_value(_constant_leaf(other, "**", self), self)
+
+    def exp(self) -> Value:
+        """z = e**x;  dz/dx = e**x."""
+        x = self.data
+        if _max(x) > _EXP_MAX:
+            raise OverflowError(
+                f"exp overflow: exp({_name(self)}) with {_name(self)} = {_show(x)} "
+                f"(exp of more than {_EXP_MAX:.1f} exceeds the largest float)")
+        z = math.exp(x) if x.__class__ is not _ndarray else np.exp(x)
+        return _node(z, "exp", (self,), (z,))
+
+    def log(self) -> Value:
+        """z = ln x;  dz/dx = 1/x.  Defined for x > 0."""
+        x = self.data
+        if _any(x <= 0):
+            raise ValueError(
+                f"log of a non-positive number: log({_name(self)}) "
+                f"with {_name(self)} = {_show(x)}")
+        z = math.log(x) if x.__class__ is not _ndarray else np.log(x)
+        return _node(z, "log", (self,), (1.0 / x,))
+
+    def tanh(self) -> Value:
+        """z = tanh x = (e**2x - 1)/(e**2x + 1);  dz/dx = 1 - z**2."""
+        x = self.data
+        t = math.tanh(x) if x.__class__ is not _ndarray else np.tanh(x)
+        return _node(t, "tanh", (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:
+        """z = 1/(1 + e**-x);  dz/dx = z(1 - z).  Computed without overflow."""
+        x = self.data
+        if x.__class__ is _ndarray:
+            e = np.exp(-np.abs(x))
+            s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        elif x >= 0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """z = max(0, x);  dz/dx = 1 if x > 0 else 0  (0 at x = 0)."""
+        x = self.data
+        if x.__class__ is _ndarray:
+            return _node(np.maximum(x, 0.0), "relu", (self,), ((x > 0) * 1.0,))
+        if x > 0:
+            return _node(x, "relu", (self,), (1.0,))
+        return _node(0.0, "relu", (self,), (0.0,))
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """z = x if x > 0 else slope*x;  dz/dx = 1 if x > 0 else slope."""
+        x = self.data
+        if x.__class__ is _ndarray:
+            d = np.where(x > 0, 1.0, slope)
+            return _node(x * d, "leaky_relu", (self,), (d,), slope)
+        d = 1.0 if x > 0 else slope
+        return _node(x * d, "leaky_relu", (self,), (d,), slope)
+
+    def softplus(self) -> Value:
+        """z = ln(1 + e**x);  dz/dx = sigmoid(x).  Computed without overflow."""
+        x = self.data
+        if x.__class__ is _ndarray:
+            e = np.exp(-np.abs(x))
+            z = np.log1p(e) + np.maximum(x, 0.0)
+            s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        else:
+            e = math.exp(-abs(x))
+            z = math.log1p(e) + max(x, 0.0)
+            s = 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
+        return _node(z, "softplus", (self,), (s,))
+
+    def abs(self) -> Value:
+        """z = |x|;  dz/dx = sign(x)  (0 at x = 0)."""
+        x = self.data
+        if x.__class__ is _ndarray:
+            return _node(np.abs(x), "abs", (self,), (np.sign(x),))
+        return _node(abs(x), "abs", (self,), (float((x > 0) - (x < 0)),))
+
+    def sqrt(self) -> Value:
+        """z = x ** 0.5;  dz/dx = 1/(2 sqrt x)."""
+        return self ** 0.5
+
+    # --------------------------------------------- batched-mode reductions
+    def sum(self) -> Value:
+        """Sum over the batch:  z = sum_i x_i;  dz/dx_i = 1.  A scalar stays as is."""
+        x = self.data
+        if x.__class__ is not _ndarray:
+            return _node(x, "sum", (self,), (1.0,))
+        return _node(float(x.sum()), "sum", (self,), (np.ones_like(x),))
+
+    def mean(self) -> Value:
+        """Mean over the batch:  z = (1/B) sum_i x_i;  dz/dx_i = 1/B."""
+        x = self.data
+        if x.__class__ is not _ndarray:
+            return _node(x, "mean", (self,), (1.0,))
+        return _node(float(x.mean()), "mean", (self,), (np.full_like(x, 1.0 / x.size),))
+
+    # ------------------------------------------------------------ backprop
+    def backward(self) -> None:
+        """Fill ``grad`` of every node this one depends on with ``d self / d node``.
+
+        The chain rule, applied once per edge in reverse topological order:
+        ``parent.grad += local_grad * child.grad``. As in PyTorch, leaves
+        accumulate over calls (call :func:`zero_grad` between steps), while
+        interior nodes hold the gradient of the latest call.
+        """
+        order = topological_order(self)
+        for v in order:
+            if v.parents:
+                v.grad = 0.0
+        if self.parents:
+            self.grad = 1.0
+        else:
+            self.grad += 1.0
+        if _anomaly:
+            _backpropagate_checked(order)
+        else:
+            for v in reversed(order):
+                g = v.grad
+                for p, d in zip(v.parents, v.local_grads):
+                    p.grad += d * g
+        if _batched:
+            _sum_batch_grads(order)
+
+    # ---------------------------------------------------------- conveniences
+    def __float__(self) -> float:
+        if self.data.__class__ is _ndarray:
+            raise TypeError(f"float() of a batched Value {_name(self)} "
+                            f"with {self.data.size} samples; use .data")
+        return float(self.data)
+
+    def __repr__(self) -> str:
+        label = f"label={self.label!r}, " if self.label else ""
+        return f"Value({label}data={_show(self.data)}, grad={_show(self.grad)})"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Jupyter shows a small Value as its graph (see micrograd_ed.viz)."""
+        from micrograd_ed.viz import value_mimebundle  # lazy: the engine does not need it
+
+        return value_mimebundle(self)
+
+
+# ------------------------------------------------------------- node helpers
+_new = object.__new__
+
+
+def _node(data: Data, op: str, parents: tuple, local_grads: tuple,
+          const: Data | None = None) -> Value:
+    """Create the result node of an op (no input checks: ops already did them)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.op = op
+    v.parents = parents
+    v.local_grads = local_grads
+    v.serial = next(_serials)
+    if const is not None:
+        v.const = const
+    return v
+
+
+_plain_node = _node
+
+
+def _pow_value(base: Value, k: Value) -> Value:
+    """z = x ** k with k a Value;  dz/dx = k x**(k-1),  dz/dk = x**k ln x.  Needs x > 0."""
+    x, y = base.data, k.data
+    if _any(x <= 0):
+        raise ValueError(
+            f"a Value exponent needs a positive base: {_name(base)} ** {_name(k)} "
+            f"with {_name(base)} = {_show(x)}")
+    try:
+        z = x ** y
+    except OverflowError:
+        raise OverflowError(f"overflow in power: {_name(base)} ** {_name(k)} with "
+                            f"{_name(base)} = {_show(x)}, {_name(k)} = {_show(y)}") from None
+    ln_x = math.log(x) if x.__class__ is not _ndarray else np.log(x)
+    return _node(z, "**", (base, k), (y * z / x, z * ln_x))
+
+
+def fused_sum(terms: Iterable[Value | Number], label: str = "") -> Value:
+    """z = sum_i t_i as ONE node;  dz/dt_i = 1.  Plain numbers fold into `const`."""
+    parents, total, c = [], 0.0, 0.0
+    for t in terms:
+        if t.__class__ is Value or isinstance(t, Value):
+            parents.append(t)
+            total = total + t.data
+        else:
+            c += _constant(t, "sum", None)
+    out = _node(total + c, "sum", tuple(parents), (1.0,) * len(parents), c if c else None)
+    out.label = label
+    return out
+
+
+def dot(w: list[Value], x: list[Value | Number], label: str = "") -> Value:
+    """z = sum_i w_i x_i as ONE node (a neuron's weighted input).
+
+    dz/dw_i = x_i and dz/dx_i = w_i. Plain-number inputs x_i are not nodes,
+    so the node has n parents (the w_i) or 2n (the w_i, then the x_i).
+    """
+    if len(w) != len(x):
+        raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs")
+    wd = [wi.data for wi in w]
+    if all(xi.__class__ is Value for xi in x):
+        xd = [xi.data for xi in x]
+        parents, lgs = (*w, *x), (*xd, *wd)
+    elif any(isinstance(xi, Value) for xi in x):
+        raise TypeError("dot: mix of Values and plain numbers in x; wrap them all as Values")
+    else:  # plain numbers, or numpy batches (one array per input), stay constants
+        xd = [xi if xi.__class__ is _ndarray else _constant(xi, "dot", None) for xi in x]
+        parents, lgs = tuple(w), tuple(xd)
+    z = 0.0
+    for a, b in zip(wd, xd):
+        z = z + a * b
+    out = _node(z, "dot", parents, lgs)
+    out.label = label
+    return out
+
+
+def _constant(c: object, op: str, v: Value | None) -> float | Value:
+    """Check a plain-number operand: returns a float, or a Value for a numpy batch."""
+    if c.__class__ is float:
+        return c
+    if isinstance(c, Value):
+        return c
+    if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, float, np.number, _ndarray)):
+        where = f" with {_name(v)}" if v is not None else ""
+        raise TypeError(f"unsupported operand for {op}{where}: {type(c).__name__} "
+                        f"{c!r:.40}; use a Value or a real number")
+    if isinstance(c, _ndarray) and c.ndim == 1:
+        return Value(c)
+    return float(_check_data(c, ""))
+
+
+def _constant_leaf(c: Number, op: str, v: Value) -> Value:
+    """A plain number on the left of a non-commutative op, as a labelled leaf."""
+    c = _constant(c, op, v)
+    return c if c.__class__ is Value else Value(c, label=_show(c))
+
+
+# ---------------------------------------------------- input checks and text
+_batched = False  # becomes True once a batched Value exists (backward then sums batch grads)
+
+
+def _check_data(data: object, label: str) -> Data:
+    global _batched
+    if isinstance(data, (bool, np.bool_)):
+        raise TypeError(f"Value data must be a real number, got bool ({data!r})"
+                        + (f" for {label!r}" if label else ""))
+    if isinstance(data, (int, float, np.integer, np.floating)):
+        return float(data)
+    if isinstance(data, _ndarray):
+        if data.ndim == 0:
+            return _check_data(data.item(), label)
+        if data.ndim != 1 or data.size == 0 or data.dtype.kind not in "iuf":
+            raise TypeError(
+                "a batched Value needs a non-empty 1-D array of real numbers, got "
+                f"an array of shape {data.shape} and dtype {data.dtype}"
+                + (f" for {label!r}" if label else ""))
+        _batched = True
+        return np.array(data, dtype=np.float64)
+    raise TypeError(f"Value data must be a real number (int or float), got "
+                    f"{type(data).__name__} ({data!r:.40})"
+                    + (f" for {label!r}" if label else ""))
+
+
+def _check_label(label: object) -> str:
+    if not isinstance(label, str):
+        raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+    return label
+
+
+def _any(cond) -> bool:
+    """Truth of a comparison for a float (bool) or a batch (any sample)."""
+    return bool(cond.any()) if cond.__class__ is _ndarray else cond
+
+
+def _max(x: Data) -> float:
+    return float(x.max()) if x.__class__ is _ndarray else x
+
+
+def _like(x: Data, fill: float) -> Data:
+    return np.full_like(x, fill) if x.__class__ is _ndarray else fill
+
+
+def _name(v: Value | None) -> str:
+    return (v.label or "x") if v is not None else "x"
+
+
+def _show(x: Data) -> str:
+    if x.__class__ is _ndarray:
+        return f"array(shape={x.shape}, min={x.min():.6g}, max={x.max():.6g})"
+    return repr(x)
+
+
+# ------------------------------------------------------- graph algorithms
+_by_serial = attrgetter("serial")
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, parents before children, without recursion.
+
+    A parent is always created before its child, so sorting the reachable
+    nodes by creation serial is a topological order.
+    """
+    seen = {root}
+    nodes = [root]
+    for v in nodes:                 # the list grows while we walk it
+        for p in v.parents:
+            if p not in seen:
+                seen.add(p)
+                nodes.append(p)
+    nodes.sort(key=_by_serial)
+    return nodes
+
+
+def _sum_batch_grads(order: list[Value]) -> None:
+    """A float node that met batched values gets the sum of its per-sample grads."""
+    for v in order:
+        if v.grad.__class__ is _ndarray and v.data.__class__ is not _ndarray:
+            v.grad = float(v.grad.sum())
+
+
+def zero_grad(values: Value | Iterable[Value]) -> None:
+    """Set ``grad = 0`` on a list of Values, or on every node of a graph given its root."""
+    nodes = topological_order(values) if isinstance(values, Value) else values
+    for v in nodes:
+        if not isinstance(v, Value):
+            raise TypeError(f"zero_grad expects Values, got {type(v).__name__}")
+        v.grad = 0.0
+
+
+def iter_edges(root: Value) -> Iterator[tuple[Value, int, Value]]:
+    """Yield ``(parent, i, child)`` for every edge, children in topological order."""
+    for v in topological_order(root):
+        for i, p in enumerate(v.parents):
+            yield p, i, v
+
+
+# ----------------------------------------------------------- anomaly mode
+_anomaly = False
+
+
+def _finite(x: Data) -> bool:
+    return bool(np.isfinite(x).all()) if x.__class__ is _ndarray else math.isfinite(x)
+
+
+def _checked_node(data, op, parents, local_grads, const=None) -> Value:
+    """`_node` under detect_anomaly(): the first NaN or inf raises at once."""
+    if not _finite(data) or not all(_finite(d) for d in local_grads):
+        names = ", ".join(f"{_name(p)} = {_show(p.data)}" for p in parents)
+        what = "value" if not _finite(data) else "local derivative"
+        raise FloatingPointError(
+            f"anomaly in forward: {op} produced a non-finite {what} "
+            f"(result {_show(data)}; operands {names})")
+    return _plain_node(data, op, parents, local_grads, const)
+
+
+def _backpropagate_checked(order: list[Value]) -> None:
+    for v in reversed(order):
+        g = v.grad
+        for p, d in zip(v.parents, v.local_grads):
+            p.grad += d * g
+            if not _finite(p.grad):
+                raise FloatingPointError(
+                    f"anomaly in backward: the gradient of {_name(p)} became "
+                    f"{_show(p.grad)} through {v.op} ({_name(v)} = {_show(v.data)}, "
+                    f"upstream grad {_show(g)}, local derivative {_show(d)})")
+
+
+@contextmanager
+def detect_anomaly():
+    """Inside this block, the first NaN or inf made in forward or backward raises."""
+    global _node, _anomaly
+    saved = (_node, _anomaly)
+    _node, _anomaly = _checked_node, True
+    try:
+        yield
+    finally:
+        _node, _anomaly = saved
