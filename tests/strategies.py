@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random expression graphs (kept apart from the tests, as minitorch does)."""
+"""Hypothesis strategies for random expression graphs (kept apart from the tests)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ BINARY = ("+", "-", "*", "/")
 
 @dataclass(frozen=True)
 class Step:
-    kind: str          # 'unary', 'binary' or 'const'
+    kind: str  # 'unary', 'binary' or 'const'
     op: str
-    i: int             # index of the first operand (mod the nodes so far)
-    j: int             # index of the second operand
-    c: float           # the constant, for 'const' steps
-    left: bool         # constant on the left of the op
+    i: int  # index of the first operand (mod the nodes so far)
+    j: int  # index of the second operand
+    c: float  # the constant, for 'const' steps
+    left: bool  # constant on the left of the op
 
 
 finite = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False, allow_infinity=False)
@@ -32,7 +32,9 @@ steps = st.builds(
     c=st.floats(min_value=-3.0, max_value=3.0).filter(lambda c: abs(c) > 0.1),
     left=st.booleans(),
 )
-programs = st.tuples(st.lists(finite, min_size=1, max_size=4), st.lists(steps, min_size=1, max_size=12))
+programs = st.tuples(
+    st.lists(finite, min_size=1, max_size=4), st.lists(steps, min_size=1, max_size=12)
+)
 
 
 def run(program, inputs, lib):
@@ -87,4 +89,6 @@ class ValueOps:
 
     @staticmethod
     def binary(op, a, b):
-        return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[op]()
+        return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[
+            op
+        ]()

@@ -29,9 +29,10 @@ def test_backward_overflow_is_caught():
     with detect_anomaly():
         a = x * 1e-300
         a.label = "a"
-        c = (a * 1e300) * 1e300          # forward stays finite: 1e-300, 1.0, 1e300
-        with pytest.raises(FloatingPointError,
-                           match="anomaly in backward: the gradient of a became inf"):
+        c = (a * 1e300) * 1e300  # forward stays finite: 1e-300, 1.0, 1e300
+        with pytest.raises(
+            FloatingPointError, match="anomaly in backward: the gradient of a became inf"
+        ):
             c.backward()
 
 

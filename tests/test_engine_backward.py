@@ -66,7 +66,7 @@ def test_zero_grad_on_a_list_and_on_a_graph():
 def test_shared_node_sums_gradients_over_paths():
     x = Value(3.0, "x")
     y = x * 2.0
-    z = y * y + y.exp() + x     # x reaches z along four paths
+    z = y * y + y.exp() + x  # x reaches z along four paths
     z.backward()
     import math
 

@@ -10,8 +10,17 @@ import pytest
 from micrograd_ed import Value
 
 
-@pytest.mark.parametrize("bad,name", [(True, "bool"), ("2.0", "str"), (None, "NoneType"),
-                                      ([1.0], "list"), ({}, "dict"), (1 + 2j, "complex")])
+@pytest.mark.parametrize(
+    "bad,name",
+    [
+        (True, "bool"),
+        ("2.0", "str"),
+        (None, "NoneType"),
+        ([1.0], "list"),
+        ({}, "dict"),
+        (1 + 2j, "complex"),
+    ],
+)
 def test_value_rejects_non_real_data(bad, name):
     with pytest.raises(TypeError, match=f"Value data must be a real number.*{name}"):
         Value(bad)
@@ -54,7 +63,9 @@ def test_division_by_zero():
 
 def test_zero_to_a_negative_power():
     z = Value(0.0, label="z")
-    with pytest.raises(ZeroDivisionError, match=r"0 raised to a negative power: z \*\* -1(\.0)? with z = 0.0"):
+    with pytest.raises(
+        ZeroDivisionError, match=r"0 raised to a negative power: z \*\* -1(\.0)? with z = 0.0"
+    ):
         z**-1
 
 

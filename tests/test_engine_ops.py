@@ -27,13 +27,41 @@ def sigmoid(x: float) -> float:
 UNARY = [
     ("exp", lambda v: v.exp(), math.exp, math.exp, [-3.0, -0.5, 0.0, 1.5, 4.0]),
     ("log", lambda v: v.log(), math.log, lambda x: 1 / x, [0.01, 0.5, 1.0, 7.0]),
-    ("tanh", lambda v: v.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2, [-3.0, -0.2, 0.0, 0.7, 5.0]),
-    ("sigmoid", lambda v: v.sigmoid(), sigmoid, lambda x: sigmoid(x) * (1 - sigmoid(x)),
-     [-6.0, -1.0, 0.0, 0.3, 8.0]),
-    ("relu", lambda v: v.relu(), lambda x: max(x, 0.0), lambda x: float(x > 0), [-2.0, -0.1, 0.1, 3.0]),
-    ("leaky_relu", lambda v: v.leaky_relu(0.1), lambda x: x if x > 0 else 0.1 * x,
-     lambda x: 1.0 if x > 0 else 0.1, [-2.0, -0.1, 0.1, 3.0]),
-    ("softplus", lambda v: v.softplus(), lambda x: math.log1p(math.exp(x)), sigmoid, [-5.0, -0.3, 0.0, 2.0]),
+    (
+        "tanh",
+        lambda v: v.tanh(),
+        math.tanh,
+        lambda x: 1 - math.tanh(x) ** 2,
+        [-3.0, -0.2, 0.0, 0.7, 5.0],
+    ),
+    (
+        "sigmoid",
+        lambda v: v.sigmoid(),
+        sigmoid,
+        lambda x: sigmoid(x) * (1 - sigmoid(x)),
+        [-6.0, -1.0, 0.0, 0.3, 8.0],
+    ),
+    (
+        "relu",
+        lambda v: v.relu(),
+        lambda x: max(x, 0.0),
+        lambda x: float(x > 0),
+        [-2.0, -0.1, 0.1, 3.0],
+    ),
+    (
+        "leaky_relu",
+        lambda v: v.leaky_relu(0.1),
+        lambda x: x if x > 0 else 0.1 * x,
+        lambda x: 1.0 if x > 0 else 0.1,
+        [-2.0, -0.1, 0.1, 3.0],
+    ),
+    (
+        "softplus",
+        lambda v: v.softplus(),
+        lambda x: math.log1p(math.exp(x)),
+        sigmoid,
+        [-5.0, -0.3, 0.0, 2.0],
+    ),
     ("abs", lambda v: v.abs(), abs, lambda x: math.copysign(1.0, x), [-2.0, -0.5, 0.5, 3.0]),
     ("sqrt", lambda v: v.sqrt(), math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.01, 1.0, 9.0]),
     ("neg", lambda v: -v, lambda x: -x, lambda x: -1.0, [-2.0, 0.0, 3.0]),
@@ -96,7 +124,7 @@ def test_constant_operand_is_kept_on_the_op_not_as_a_node():
     y = x * 2.0
     assert y.op == "*" and y.const == 2.0
     assert y.parents == (x,) and y.local_grads == (2.0,)
-    z = 2.0 - x                        # constant on the left of '-' becomes a leaf
+    z = 2.0 - x  # constant on the left of '-' becomes a leaf
     assert z.op == "-" and z.parents[1] is x and z.parents[0].data == 2.0
     assert (x + x).const is None
 

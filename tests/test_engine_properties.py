@@ -1,18 +1,20 @@
-"""Property tests: random expression graphs (reused nodes, diamonds, constants) vs central differences."""
+"""Property tests: random graphs (reused nodes, diamonds, constants) vs central differences."""
 
 from __future__ import annotations
 
 from hypothesis import assume, given, settings
+from strategies import ValueOps, programs, run
 
 from micrograd_ed import Value
 from micrograd_ed.gradcheck import gradcheck
-from strategies import ValueOps, programs, run
 
 
 def build(program):
     """fn(inputs) -> Value for gradcheck, or None if the program leaves the smooth region."""
+
     def fn(inputs):
         return run(program, inputs, ValueOps)
+
     return fn
 
 

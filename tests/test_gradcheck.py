@@ -14,7 +14,9 @@ def neuron(vs):
 
 
 def test_gradcheck_passes_on_a_neuron_and_restores_state():
-    vs = [Value(v, label=n) for v, n in zip((0.5, -1.0, 0.1, 2.0, 0.3), ("w1", "w2", "b", "x1", "x2"))]
+    vs = [
+        Value(v, label=n) for v, n in zip((0.5, -1.0, 0.1, 2.0, 0.3), ("w1", "w2", "b", "x1", "x2"))
+    ]
     vs[0].grad = 7.0
     result = gradcheck(neuron, vs)
     assert result.ok and bool(result)
@@ -28,8 +30,6 @@ def test_numerical_grad_central_difference():
     x = Value(3.0)
     (g,) = numerical_grad(lambda vs: vs[0] ** 2, [x], eps=1e-3)
     assert g == pytest.approx(6.0, abs=1e-9)  # exact for a quadratic
-
-
 
 
 def test_gradcheck_reports_the_worst_input():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import assume, given, settings
+from strategies import ValueOps, programs, run
 
 from micrograd_ed import Value
-from strategies import ValueOps, programs, run
 
 torch = pytest.importorskip("torch")
 
