@@ -24,6 +24,7 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	@$(BIN)/python -c "import micrograd" 2>/dev/null || $(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python tests/bench/run_bench.py
 
 diagrams: $(STAMP)

@@ -79,7 +79,7 @@ class Value:
     def local_grads(self) -> tuple[Data, ...]:
         """``local_grads[i]`` = d self / d parents[i], computed in the forward pass."""
         if self._p0 is None:
-            return self._dn
+            return tuple(self._dn) if self._dn.__class__ is _ndarray else self._dn
         return (self._d0,) if self._p1 is None else (self._d0, self._d1)
 
     # Optional annotations (unset slots): `const`, the plain number an op was
@@ -306,10 +306,10 @@ class Value:
             self.grad += 1.0
         if _anomaly:
             _backpropagate_checked(order)
+        elif _batched:
+            _backpropagate_batched(order)
         else:
             _backpropagate(order)
-        if _batched:
-            _sum_batch_grads(order)
 
     # ---------------------------------------------------------- conveniences
     def __float__(self) -> float:
@@ -413,29 +413,47 @@ def fused_sum(terms: Iterable[Value | Number], label: str = "") -> Value:
     return out
 
 
-def dot(w: list[Value], x: list[Value | Number], label: str = "") -> Value:
+def dot(w: list[Value], x: list[Value | Number] | np.ndarray, label: str = "") -> Value:
     """z = sum_i w_i x_i as ONE node (a neuron's weighted input).
 
-    dz/dw_i = x_i and dz/dx_i = w_i. Plain-number inputs x_i are not nodes,
-    so the node has n parents (the w_i) or 2n (the w_i, then the x_i).
+    dz/dw_i = x_i and dz/dx_i = w_i. Inputs that are plain numbers are not
+    nodes, so the node has n parents (the w_i); Value inputs make it 2n (the
+    w_i, then the x_i). In batched mode the inputs may be a 2-D array with one
+    row per sample (or a list of 1-D arrays, one per input): the node's data
+    is then one z per sample, and its local derivatives d z / d w_i are kept as
+    the rows of one (n x B) matrix, so backward needs one matrix product.
     """
-    if len(w) != len(x):
-        raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs")
+    global _batched
+    n = len(w)
+    if x.__class__ is _ndarray and x.ndim == 2:           # rows are samples
+        _batched = True
+        if x.shape[1] != n:
+            raise ValueError(f"dot: {n} weights but inputs with {x.shape[1]} columns")
+        X = np.asarray(x, dtype=np.float64).T              # (n x B): row i = dz/dw_i
+        z = np.array([wi.data for wi in w]) @ X
+        return _labelled(_nary(z, "dot", tuple(w), X), label)
+    if len(x) != n:
+        raise ValueError(f"dot: {n} weights but {len(x)} inputs")
     wd = [wi.data for wi in w]
     if all(xi.__class__ is Value for xi in x):
         xd = [xi.data for xi in x]
         parents, lgs = (*w, *x), (*xd, *wd)
     elif any(isinstance(xi, Value) for xi in x):
         raise TypeError("dot: mix of Values and plain numbers in x; wrap them all as Values")
-    else:  # plain numbers, or numpy batches (one array per input), stay constants
-        xd = [xi if xi.__class__ is _ndarray else _constant(xi, "dot", None) for xi in x]
+    elif any(xi.__class__ is _ndarray for xi in x):      # one 1-D array per input
+        return dot(w, np.column_stack(x), label)
+    else:
+        xd = [_constant(xi, "dot", None) for xi in x]
         parents, lgs = tuple(w), tuple(xd)
     z = 0.0
     for a, b in zip(wd, xd):
         z = z + a * b
-    out = _nary(z, "dot", parents, lgs)
-    out.label = label
-    return out
+    return _labelled(_nary(z, "dot", parents, lgs), label)
+
+
+def _labelled(v: Value, label: str) -> Value:
+    v.label = label
+    return v
 
 
 def _constant(c: object, op: str, v: Value | None) -> float | Value:
@@ -560,11 +578,27 @@ def _backpropagate(order: list[Value]) -> None:
             p.grad += v._d1 * g
 
 
-def _sum_batch_grads(order: list[Value]) -> None:
-    """A float node that met batched values gets the sum of its per-sample grads."""
-    for v in order:
-        if v.grad.__class__ is _ndarray and v.data.__class__ is not _ndarray:
-            v.grad = float(v.grad.sum())
+def _backpropagate_batched(order: list[Value]) -> None:
+    """The chain rule when some nodes hold a batch (one value per sample).
+
+    A contribution to a float node (a parameter) is summed over the batch
+    before it is added: its gradient is the sum of the per-sample gradients.
+    A `dot` over constant inputs keeps its local derivatives as one matrix
+    (a row per parent), so all its parents' sums come from one product.
+    """
+    for v in reversed(order):
+        g = v.grad
+        ds = v.local_grads if v._p0 is not None else v._dn
+        if ds.__class__ is _ndarray:                 # rows: dz/dw_i for every sample
+            sums = ds @ g if g.__class__ is _ndarray else ds.sum(axis=1) * g
+            for p, c in zip(v._pn, sums.tolist()):
+                p.grad += c
+            continue
+        for p, d in zip(v.parents, ds):
+            c = d * g
+            if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:
+                c = float(c.sum())
+            p.grad += c
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:
@@ -623,7 +657,10 @@ def _backpropagate_checked(order: list[Value]) -> None:
     for v in reversed(order):
         g = v.grad
         for p, d in zip(v.parents, v.local_grads):
-            p.grad += d * g
+            c = d * g
+            if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:
+                c = float(c.sum())                   # a parameter sums over the batch
+            p.grad += c
             if not _finite(p.grad):
                 raise FloatingPointError(
                     f"anomaly in backward: the gradient of {_name(p)} became "

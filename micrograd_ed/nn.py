@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from micrograd_ed import engine as _engine
 from micrograd_ed.engine import Value, dot
 from micrograd_ed.serialize import (
     ModelFileError,
@@ -44,6 +45,7 @@ from micrograd_ed.serialize import (
 )
 
 Output = Value | list[Value]
+Inputs = list | np.ndarray     # a list of numbers or Values, or a (B, nin) batch
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "step")
 _ALIASES = {"identity": "linear", "none": "linear"}
@@ -60,9 +62,8 @@ def step(z: Value) -> Value:
     output from 0 to 1. The sigmoid is the smoothed step that fixes this.
     """
     x = z.data
-    a = Value((x > 0).astype(np.float64) if isinstance(x, np.ndarray) else float(x > 0))
-    a.op, a.parents, a.local_grads = "step", (z,), (0.0,)
-    return a
+    a = (x > 0).astype(np.float64) if isinstance(x, np.ndarray) else float(x > 0)
+    return _engine._unary(a, "step", z, 0.0)  # looked up per call: detect_anomaly swaps it
 
 
 _ACTIVATE = {
@@ -126,19 +127,21 @@ def _make_rng(seed: int | None, rng: random.Random | None, where: str) -> random
 
 
 # --------------------------------------------------------------- inputs
-def as_inputs(x: Any, nin: int, where: str) -> list:
-    """Turn a module's input into a list of `nin` entries for `dot`.
+def as_inputs(x: Any, nin: int, where: object) -> Inputs:
+    """Turn a module's input into what `dot` takes: a list of `nin` entries, or a batch.
 
     Accepted: a sequence of numbers or Values (one example), a 1-D array (one
-    example), a sequence of 1-D arrays (batched: one array per feature), or a
-    2-D array of shape (B, nin) (batched: one row per sample).
+    example), a 2-D array of shape (B, nin) (batched: one row per sample), or a
+    sequence of `nin` 1-D arrays (batched: one array per feature). A batch is
+    returned as one float (B, nin) array, which every neuron's `dot` reads.
+    `where` (the module) names the caller in error messages.
     """
     if isinstance(x, np.ndarray):
         if x.ndim == 2:
             if x.shape[1] != nin:
                 raise ValueError(f"{where} expects {nin} inputs per sample, "
                                  f"got an array of shape {x.shape}")
-            return list(np.ascontiguousarray(x.T, dtype=np.float64))
+            return np.asarray(x, dtype=np.float64)
         if x.ndim != 1:
             raise ValueError(f"{where} expects a 1-D or 2-D array, got shape {x.shape}")
         x = x.tolist()
@@ -146,6 +149,8 @@ def as_inputs(x: Any, nin: int, where: str) -> list:
         x = [x]
     else:
         x = list(x)
+    if len(x) == nin and x and all(isinstance(xi, np.ndarray) and xi.ndim == 1 for xi in x):
+        return np.column_stack(x).astype(np.float64, copy=False)
     if len(x) != nin:
         raise ValueError(f"{where} expects {nin} inputs, got {len(x)} (for a batch pass a "
                          f"2-D array of shape (B, {nin}) or a list of {nin} 1-D arrays)")
@@ -301,9 +306,9 @@ class Neuron(Module):
 
     def __call__(self, x: Any) -> Value:
         """a = activation(w . x + b) for one example, or for a batch of arrays."""
-        return self.forward(as_inputs(x, self.nin, repr(self)))
+        return self.forward(as_inputs(x, self.nin, self))
 
-    def forward(self, x: list) -> Value:
+    def forward(self, x: Inputs) -> Value:
         """The neuron on an already-checked input list: three nodes (dot, +b, activation)."""
         wx = dot(self.w, x)
         z = wx + self.b
@@ -348,10 +353,10 @@ class Layer(Module):
 
     def __call__(self, x: Any) -> Output:
         """The layer's outputs: one Value if it has one neuron, else a list."""
-        out = self.forward(as_inputs(x, self.nin, repr(self)))
+        out = self.forward(as_inputs(x, self.nin, self))
         return out[0] if self.nout == 1 else out
 
-    def forward(self, x: list) -> list[Value]:
+    def forward(self, x: Inputs) -> list[Value]:
         """Every neuron on the same checked input list; always a list."""
         return [n.forward(x) for n in self.neurons]
 
@@ -399,10 +404,10 @@ class MLP(Module):
 
     def __call__(self, x: Any) -> Output:
         """The network's outputs: one Value if the last layer has one neuron, else a list."""
-        out = self.forward(as_inputs(x, self.nin, repr(self)))
+        out = self.forward(as_inputs(x, self.nin, self))
         return out[0] if len(out) == 1 else out
 
-    def forward(self, x: list) -> list[Value]:
+    def forward(self, x: Inputs) -> list[Value]:
         """Each layer's outputs feed the next; always a list."""
         for layer in self.layers:
             x = layer.forward(x)
@@ -472,7 +477,7 @@ class Perceptron(Neuron):
 
     def predict(self, x: Sequence[float]) -> int:
         """1 if w . x + b > 0 else 0, computed on plain floats (no graph)."""
-        x = as_inputs(x, self.nin, repr(self))
+        x = as_inputs(x, self.nin, self)
         z = sum(wi.data * float(xi) for wi, xi in zip(self.w, x)) + self.b.data
         return int(z > 0)
 

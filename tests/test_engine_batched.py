@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from micrograd_ed import Value, dot, fused_sum
+from micrograd_ed import Value, detect_anomaly, dot, fused_sum
 
 
 def tiny_model(w, b, x1, x2):
@@ -79,3 +79,31 @@ def test_fused_sum_and_dot_are_single_nodes():
     assert xs[1].grad == 1.0
     with pytest.raises(ValueError, match="2 weights but 3 inputs"):
         dot(ws[:2], [1.0, 2.0, 3.0])
+
+
+def test_parameter_used_by_batched_and_scalar_paths_sums_each_once():
+    """w feeds a batched term and a plain (per-batch) penalty: the penalty counts once."""
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    w = Value(0.5, "w")
+    loss = (w * x).mean() + w * w * 0.1
+    loss.backward()
+    assert w.grad == pytest.approx(x.mean() + 2 * 0.1 * 0.5, rel=1e-14)
+    w.grad = 0.0
+    with detect_anomaly():
+        loss = (w * x).mean() + w * w * 0.1
+        loss.backward()
+    assert w.grad == pytest.approx(x.mean() + 0.1, rel=1e-14)
+
+
+def test_dot_over_a_batch_matrix_matches_per_sample_dots():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(5, 3))
+    ws = [Value(float(v)) for v in rng.normal(size=3)]
+    z = dot(ws, X)
+    assert z.data.shape == (5,)
+    np.testing.assert_allclose(z.data, X @ [w.data for w in ws], rtol=1e-14)
+    assert len(z.local_grads) == 3
+    np.testing.assert_array_equal(z.local_grads[1], X[:, 1])
+    (z * z).mean().backward()
+    expected = 2 * X.T @ (X @ [w.data for w in ws]) / 5
+    np.testing.assert_allclose([w.grad for w in ws], expected, rtol=1e-12)

@@ -11,7 +11,7 @@ in topological order, so the DOT text is the same in every process.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.viz import style
@@ -73,7 +73,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_local_grads: bool = Tru
     reader = Reader(nodes, root, precision, sample)
     kinds = _kinds(nodes, root, params)
     writer = _Writer(nodes, scope if collapse else {}, kinds, reader, show_local_grads)
-    source = writer.source(rankdir, title, _clusters(writer, scope, group_by, collapse))
+    source = writer.source(rankdir, title, lambda: _clusters(writer, scope, group_by, collapse))
     what = f"{root.label!r}" if root.label else "a Value"
     return Diagram(source, f"graph of {what}, {count} nodes")
 
@@ -216,7 +216,8 @@ class _Writer:
                 self.out[collapsed[v]] = v                # the last one in topological order
 
     def source(self, rankdir: str, title: str | None,
-               clusters: list[tuple[str, str, list[str]]]) -> str:
+               clusters: Callable[[], list[tuple[str, str, list[str]]]]) -> str:
+        """The whole DOT text; ``clusters()`` gives the boxes once the nodes are drawn."""
         body = self._nodes()
         edges, largest = self._edges()
         head = [
@@ -226,11 +227,12 @@ class _Writer:
             f"  edge {attrs(_EDGE_DEFAULTS)};",
         ]
         boxes = []
-        for name, label, members in clusters:
+        for name, label, members in clusters():
             boxes.append(f"  subgraph {name} {{")
             boxes.append(f"    graph {attrs(_CLUSTER_ATTRS | {'label': label})};")
             boxes.append("    " + " ".join(members) + ";")
             boxes.append("  }")
+        self.rankdir = rankdir
         legend = ["  " + s for s in self._legend(largest)]
         return "\n".join(head + body + boxes + edges + legend + ["}", ""])
 
@@ -309,26 +311,27 @@ class _Writer:
         local = c.local_grads[i]
         if r.is_batch(c.grad, local):
             return lines(data, grad, f"local {r.text(local)}")
-        upstream = r.text(c.grad) if r.computed else "?"
-        return lines(data, f"{grad} = {upstream} \u00d7 {r.text(local)}")
+        if not r.computed:
+            return lines(data, f"grad ?  (local {r.text(local)})")
+        return lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.text(local)}")
 
     def _legend(self, largest: float) -> list[str]:
         drawn = {kind for _, _, kind in self.drawn}
-        nodes = [{"label": style.KIND_NAMES[k]} | style.NODE_STYLES[k]
+        items = [style.sample_node(style.KIND_NAMES[k], style.NODE_STYLES[k])
                  for k in style.NODE_STYLES if k in drawn]
         if any(len(names) > 1 for _, names, _ in self.drawn):
-            nodes.append({"label": "op"} | style.OP_STYLE)
+            items.append(style.sample_node("op", style.OP_STYLE))
         if not self.r.computed:
-            note = "grad ?: not computed yet\n(call backward() on the output)"
-            edges = []
+            items.append(style.note("grad ?: not computed yet\n(call backward() on the output)"))
         else:
-            how = "data: forward value\ngrad: its share of the grad\n"
+            items.append(style.swatch("grad > 0", style.signed_color(1, 1)))
+            items.append(style.swatch("grad < 0", style.signed_color(-1, 1)))
+            how = "edge: data flowing forward,\ngrad flowing back (its share)"
             if self.show_local:
-                how += "= op result's grad \u00d7 local derivative\n"
-            note = how + f"thicker, darker: larger |grad| (largest {self.r.number(largest)})"
-            edges = [{"label": "grad > 0", "color": style.signed_color(1, 1), "penwidth": 2.5},
-                     {"label": "grad < 0", "color": style.signed_color(-1, 1), "penwidth": 2.5}]
-        return style.legend(nodes, edges, note)
+                how += "\n= op result's grad \u00d7 local derivative"
+            items.append(style.note(how + "\nthicker, darker: larger |grad|"
+                                    f"\n(largest {self.r.number(largest)})"))
+        return style.legend(items, self.drawn[-1][1][0], self.rankdir)
 
 
 def _op_text(v: Value, r: Reader) -> str:
@@ -345,7 +348,7 @@ def _op_text(v: Value, r: Reader) -> str:
 
 def _graph_attrs(rankdir: str, title: str | None) -> dict[str, object]:
     a: dict[str, object] = {"rankdir": rankdir, "fontname": style.FONT, "fontsize": 12,
-                            "nodesep": 0.2, "ranksep": 0.35, "newrank": "true"}
+                            "nodesep": 0.2, "ranksep": 0.35}
     if title:
         a |= {"label": Raw(quote(title)), "labelloc": "t", "fontsize": 14}
     return a
@@ -353,7 +356,7 @@ def _graph_attrs(rankdir: str, title: str | None) -> dict[str, object]:
 
 _NODE_DEFAULTS = {"shape": "box", "style": "rounded,filled", "fontname": style.FONT,
                   "fontsize": 10, "color": "#555555", "margin": "0.08,0.04"}
-_EDGE_DEFAULTS = {"fontname": style.FONT, "fontsize": 8, "fontcolor": "#333333",
+_EDGE_DEFAULTS = {"fontname": style.FONT, "fontsize": 8, "fontcolor": "#333333", "decorate": "true",
                   "arrowsize": 0.6}
 _CLUSTER_ATTRS = {"style": "rounded,dashed", "color": "#888888", "fontsize": 10,
                   "labeljust": "l"}

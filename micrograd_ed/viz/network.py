@@ -212,14 +212,12 @@ class _Net:
 
     def _legend(self, largest: float) -> list[str]:
         sym = "w" if self.show == "weights" else "dL/dw"
-        edges = [{"label": f"{sym} > 0", "color": style.signed_color(1, 1), "penwidth": 2.5,
-                  "arrowhead": "none"},
-                 {"label": f"{sym} < 0", "color": style.signed_color(-1, 1), "penwidth": 2.5,
-                  "arrowhead": "none"}]
-        note = f"width \u221d |{sym}| (largest {fmt(largest, self.p)})"
+        text = f"width \u221d |{sym}|\n(largest {fmt(largest, self.p)})"
         if self.acts is not None:
-            note += "\nnumber in a neuron: its activation"
-        return style.legend([], edges, note)
+            text += "\nnumber in a neuron:\nits activation"
+        items = [style.swatch(f"{sym} > 0", style.signed_color(1, 1)),
+                 style.swatch(f"{sym} < 0", style.signed_color(-1, 1)), style.note(text)]
+        return style.legend(items, self.name(len(self.cols) - 1, self.cols[-1][0]))
 
 
 def _width(v: float, largest: float) -> float:

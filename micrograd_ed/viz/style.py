@@ -58,29 +58,36 @@ def penwidth(x: float, scale: float, thin: float = 0.8, thick: float = 3.5) -> f
     return round(thin + (thick - thin) * strength(x, scale), 2)
 
 
-def legend(nodes: list[dict[str, object]], edges: list[dict[str, object]],
-           note: str = "") -> list[str]:
-    """DOT lines for a dashed "legend" box: sample nodes, then sample edges, then a note, in a row.
+def legend(items: list[dict[str, object]], anchor: str, rankdir: str = "LR") -> list[str]:
+    """DOT lines for a dashed "legend" box holding ``items`` (node attribute dicts) in one rank.
 
-    ``nodes`` and ``edges`` are attribute dicts (with a ``label``); the items
-    are chained by invisible edges so that they line up along the rank axis.
+    The box sits one rank after the node ``anchor`` (the output): a column on
+    the right of a left-to-right picture (first item on top), a row below a
+    top-to-bottom one (first item on the left).
     """
+    names = [f"legend{k}" for k in range(len(items))]
+    pairs = list(zip(names, items))
+    if rankdir in ("LR", "RL"):
+        pairs.reverse()  # dot stacks a rank's nodes bottom-up in declaration order
     out = ["subgraph cluster_legend {",
            '  graph [label="legend", style="dashed", color="#aaaaaa", fontsize=10];']
-    chain: list[tuple[str, str]] = []  # (first, last) DOT names of each item
-    for k, a in enumerate(nodes):
-        out.append(f"  legend{k} {attrs(a)};")
-        chain.append((f"legend{k}", f"legend{k}"))
-    for k, a in enumerate(edges):
-        tail, head = f"legend_e{k}t", f"legend_e{k}h"
-        out.append(f'  {tail} [shape=point, width=0.04, color="#999999"];')
-        out.append(f'  {head} [shape=point, width=0.04, color="#999999"];')
-        out.append(f"  {tail} -> {head} {attrs(a)};")
-        chain.append((tail, head))
-    if note:
-        out.append(f"  legend_note {attrs({'label': note, 'shape': 'plaintext', 'style': ''})};")
-        chain.append(("legend_note", "legend_note"))
-    for (_, last), (first, _) in zip(chain, chain[1:]):
-        out.append(f"  {last} -> {first} [style=invis];")
-    out.append("}")
+    out += [f"  {name} {attrs(a)};" for name, a in pairs]
+    out += ["  {rank=same; " + " ".join(name for name, _ in pairs) + "}", "}",
+            f"{anchor} -> {names[0]} [style=invis];"]
     return out
+
+
+def swatch(label: str, color: str) -> dict[str, object]:
+    """A legend item that looks like an edge of this colour: "━━▶ label"."""
+    return {"label": f"\u2501\u2501\u25b6 {label}", "shape": "plaintext", "style": "",
+            "fontcolor": color, "height": 0.2, "fontsize": 9}
+
+
+def note(text: str) -> dict[str, object]:
+    """A legend item of plain text."""
+    return {"label": text, "shape": "plaintext", "style": "", "fontsize": 8, "height": 0.2}
+
+
+def sample_node(label: str, kind_style: dict[str, object]) -> dict[str, object]:
+    """A legend item showing a node style, smaller than the real nodes."""
+    return {"label": label} | kind_style | {"fontsize": 9, "height": 0.25, "margin": "0.05,0.02"}
