@@ -15,12 +15,18 @@ every path). Nodes point only at their parents and hold no closures, so a graph
 has no reference cycles and is freed by reference counting the moment its last
 reference goes.
 
-Storage, for speed: almost every op has one or two operands, so a node keeps
-its first two edges in slots of its own (``_p0``/``_d0``, ``_p1``/``_d1``) and
-only n-ary nodes (``dot``, ``sum``) use tuples (``_pn``/``_dn``). One
-garbage-collected object per node instead of three makes the forward pass
-about twice as fast; ``parents`` and ``local_grads`` present the edges as
-tuples.
+Storage, for speed (the forward pass of a training step makes tens of
+thousands of nodes, and Python's garbage collector re-scans every live one
+several times while they are made): a node is ONE object with slots, no
+tuples or closures of its own. Almost every op has one or two operands, so the
+edges live in four slots, and ``parents`` / ``local_grads`` rebuild the tuples
+on demand::
+
+    node     _p0        _d0      _p1              _d1
+    leaf     None       -        ()               ()
+    unary    parent     d        None             const (or empty)
+    binary   parent 0   d0       parent 1         d1
+    n-ary    None       const    tuple(parents)   tuple(local grads)
 
 Batched mode: ``data`` may also be a 1-D numpy array holding one entry per
 sample. Every op then works elementwise, and a node whose ``data`` is a plain
@@ -33,8 +39,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import count
-from operator import attrgetter
 
 import numpy as np
 
@@ -43,7 +47,6 @@ Data = float | np.ndarray
 
 _ndarray = np.ndarray
 _EXP_MAX = 709.782712893384  # math.log(sys.float_info.max): exp() above it overflows
-_serials = count()  # creation order: a parent is always older than its child
 
 
 class Value:
@@ -56,39 +59,63 @@ class Value:
     (-2.0, 2.0)
     """
 
-    __slots__ = ("data", "grad", "label", "op", "serial", "const", "scope",
-                 "_p0", "_d0", "_p1", "_d1", "_pn", "_dn")
+    __slots__ = ("data", "grad", "op", "_p0", "_d0", "_p1", "_d1", "_n", "_label", "_scope")
 
     def __init__(self, data: Number | np.ndarray, label: str = "") -> None:
         self.data = _check_data(data, label)
         self.grad: Data = 0.0
-        self.label = _check_label(label)
+        self._label = _check_label(label)
         self.op = ""                    # '' marks a leaf
-        self.serial = next(_serials)
-        self._p0 = self._p1 = None      # a leaf has no parents
-        self._pn, self._dn = (), ()
+        self._p0 = None                 # no parents (see the table at the top)
+        self._p1 = self._d1 = ()
+        self._n = None                  # backward() never counts a leaf's uses
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands this node was computed from (a repeated operand repeats)."""
         if self._p0 is None:
-            return self._pn
+            return self._p1
         return (self._p0,) if self._p1 is None else (self._p0, self._p1)
 
     @property
     def local_grads(self) -> tuple[Data, ...]:
         """``local_grads[i]`` = d self / d parents[i], computed in the forward pass."""
         if self._p0 is None:
-            return tuple(self._dn) if self._dn.__class__ is _ndarray else self._dn
+            return tuple(self._d1) if self._d1.__class__ is _ndarray else self._d1
         return (self._d0,) if self._p1 is None else (self._d0, self._d1)
 
-    # Optional annotations (unset slots): `const`, the plain number an op was
-    # applied with (``v * 2.0`` keeps 2.0 here, for the renderer); `scope`,
-    # which module (layer, neuron) made the node, set by `nn`.
-    def __getattr__(self, name: str) -> None:
-        if name in ("const", "scope"):
-            return None
-        raise AttributeError(f"'Value' object has no attribute '{name}'")
+    # Annotations, for people and the renderer rather than for the math. Most
+    # nodes made by ops have none, so their slots stay empty (a smaller node is
+    # a faster node: see the top of the file) and these properties supply the
+    # defaults. (Not a class-wide `__getattr__` fallback: defining one makes
+    # EVERY attribute read on a Value about 3x slower, because Python then
+    # stops specialising slot reads.)
+    @property
+    def label(self) -> str:
+        """A name to show (settable); '' unless given."""
+        return getattr(self, "_label", "")
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = label
+
+    @property
+    def const(self) -> Data | None:
+        """The plain number an op was applied with (``v * 2.0`` keeps 2.0), else None.
+        Kept in the edge slot that such a node does not use (see the table above)."""
+        if self._p0 is None:                    # n-ary (a leaf never sets _d0)
+            return getattr(self, "_d0", None)
+        if self._p1 is None:                    # unary
+            return getattr(self, "_d1", None)
+        return None
+
+    @property
+    def scope(self) -> object:
+        return getattr(self, "_scope", None)
+
+    @scope.setter
+    def scope(self, s: object) -> None:
+        self._scope = s
 
     # ------------------------------------------------------------------ ops
     # Each op computes its result and, on the same lines, the local derivative
@@ -291,25 +318,26 @@ class Value:
     def backward(self) -> None:
         """Fill ``grad`` of every node this one depends on with ``d self / d node``.
 
-        The chain rule, applied once per edge in reverse topological order:
+        The chain rule, applied once per edge, children before parents:
         ``parent.grad += local_grad * child.grad``. As in PyTorch, leaves
         accumulate over calls (call :func:`zero_grad` between steps), while
         interior nodes hold the gradient of the latest call.
         """
-        order = topological_order(self)
-        for v in order:
-            if v.op:
-                v.grad = 0.0
-        if self.op:
-            self.grad = 1.0
-        else:
+        if not self.op:             # a leaf: d self / d self = 1, and nothing below it
             self.grad += 1.0
-        if _anomaly:
-            _backpropagate_checked(order)
-        elif _batched:
-            _backpropagate_batched(order)
-        else:
-            _backpropagate(order)
+            return
+        nodes = [self]
+        try:
+            _count_uses(nodes)      # walk 1 (see "graph algorithms" below)
+            self.grad = 1.0
+            if _anomaly or _batched:
+                _backpropagate_general(self)
+            else:
+                _backpropagate(self)
+        except BaseException:       # e.g. an anomaly: leave every use count at 0 again
+            for v in nodes:
+                v._n = 0
+            raise
 
     # ---------------------------------------------------------- conveniences
     def __float__(self) -> float:
@@ -331,7 +359,9 @@ class Value:
 
 # ------------------------------------------------------------- node helpers
 # The ops above only call these three constructors; they do no input checks
-# (the ops did them). `detect_anomaly()` swaps in checking versions.
+# (the ops did them). `detect_anomaly()` swaps in checking versions. They fill
+# the slots directly (no __init__): that is the cheapest way Python has to make
+# an object, and it runs once per node.
 _new = object.__new__
 
 
@@ -340,14 +370,13 @@ def _unary(data: Data, op: str, p: Value, d: Data, const: Data | None = None) ->
     v = _new(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
     v.op = op
-    v.serial = next(_serials)
     v._p0 = p
     v._d0 = d
     v._p1 = None
+    v._n = 0                        # see _count_uses()
     if const is not None:
-        v.const = const
+        v._d1 = const               # the `const` property reads it here
     return v
 
 
@@ -356,30 +385,28 @@ def _binary(data: Data, op: str, p0: Value, p1: Value, d0: Data, d1: Data) -> Va
     v = _new(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
     v.op = op
-    v.serial = next(_serials)
     v._p0 = p0
     v._d0 = d0
     v._p1 = p1
     v._d1 = d1
+    v._n = 0
     return v
 
 
-def _nary(data: Data, op: str, parents: tuple, local_grads: tuple,
+def _nary(data: Data, op: str, parents: tuple, local_grads: tuple | np.ndarray,
           const: Data | None = None) -> Value:
     """A node with any number of parents, kept as tuples (dot, fused sum)."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
     v.op = op
-    v.serial = next(_serials)
-    v._p0 = v._p1 = None
-    v._pn = parents
-    v._dn = local_grads
+    v._p0 = None
+    v._p1 = parents
+    v._d1 = local_grads
+    v._n = 0
     if const is not None:
-        v.const = const
+        v._d0 = const               # the `const` property reads it here
     return v
 
 
@@ -533,72 +560,145 @@ def _show(x: Data) -> str:
 
 
 # ------------------------------------------------------- graph algorithms
-_by_serial = attrgetter("serial")
+# Kahn's algorithm, twice. A node may pass its gradient on to its parents only
+# once every node that USES it (every child reachable from the root) has passed
+# on its own. So: (1) walk down from the root counting, for each node, its uses;
+# (2) start at the root and release a node when its count drops to zero. No
+# recursion, and no sorting.
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node `root` depends on, parents before children, without recursion.
+    """Every node `root` depends on, parents before children (root last), without recursion.
 
-    A parent is always created before its child, so sorting the reachable
-    nodes by creation serial is a topological order.
+    Pure: it only reads the graph. backward() runs the same algorithm but keeps
+    the counts on the nodes themselves, which is faster than this dict.
     """
-    seen = {root}
+    uses = {}                       # node -> edges into it from nodes that depend on root
     nodes = [root]
     for v in nodes:                 # the list grows while we walk it
+        for p in v.parents:
+            if p in uses:
+                uses[p] += 1
+            else:
+                uses[p] = 1
+                nodes.append(p)
+    order = [root]                  # children first: root, then each node once all its users
+    for v in order:
+        for p in v.parents:
+            uses[p] -= 1
+            if uses[p] == 0:
+                order.append(p)
+    order.reverse()
+    return order
+
+
+# backward() itself: the same two walks, written out for speed. They keep the
+# count in the node's `_n` slot: 0 on every interior node outside backward(),
+# None on leaves, which are never waited for (a leaf has nothing to pass on).
+# Each walk inlines its per-edge step (below, once per slot) because a function
+# call per edge would cost more than the step itself.
+
+
+def _count_uses(nodes: list[Value]) -> None:
+    """Walk 1, from ``nodes == [root]``: count the uses of every interior node below
+    the root (into `_n`), reset its grad to 0, and append it to `nodes` when first met."""
+    for v in nodes:                 # the list grows while we walk it
         p = v._p0
-        if p is None:               # a leaf or an n-ary node
-            for p in v._pn:
-                if p not in seen:
-                    seen.add(p)
-                    nodes.append(p)
+        if p is None:               # an n-ary node: its parents are in a tuple
+            for p in v._p1:
+                n = p._n
+                if n is not None:
+                    if n == 0:
+                        nodes.append(p)
+                        p.grad = 0.0
+                    p._n = n + 1
             continue
-        if p not in seen:
-            seen.add(p)
-            nodes.append(p)
+        n = p._n
+        if n is not None:
+            if n == 0:
+                nodes.append(p)
+                p.grad = 0.0
+            p._n = n + 1
         p = v._p1
-        if p is not None and p not in seen:
-            seen.add(p)
-            nodes.append(p)
-    nodes.sort(key=_by_serial)
-    return nodes
+        if p is not None:
+            n = p._n
+            if n is not None:
+                if n == 0:
+                    nodes.append(p)
+                    p.grad = 0.0
+                p._n = n + 1
 
 
-def _backpropagate(order: list[Value]) -> None:
-    """The chain rule, children first: parent.grad += local_grad * child.grad."""
-    for v in reversed(order):
-        g = v.grad
+def _backpropagate(root: Value) -> None:
+    """Walk 2, the chain rule: parent.grad += local_grad * node.grad, releasing each
+    parent (counting its `_n` back down to 0) once all its uses have been applied."""
+    ready = [root]
+    for v in ready:                 # the list grows while we walk it
+        g = v.grad                  # complete: every use of v has been applied
         p = v._p0
         if p is None:
-            for p, d in zip(v._pn, v._dn):
+            for p, d in zip(v._p1, v._d1):
                 p.grad += d * g
+                n = p._n
+                if n is not None:
+                    p._n = n - 1
+                    if n == 1:
+                        ready.append(p)
             continue
         p.grad += v._d0 * g
+        n = p._n
+        if n is not None:
+            p._n = n - 1
+            if n == 1:
+                ready.append(p)
         p = v._p1
         if p is not None:
             p.grad += v._d1 * g
+            n = p._n
+            if n is not None:
+                p._n = n - 1
+                if n == 1:
+                    ready.append(p)
 
 
-def _backpropagate_batched(order: list[Value]) -> None:
-    """The chain rule when some nodes hold a batch (one value per sample).
+def _backpropagate_general(root: Value) -> None:
+    """Walk 2 for batched values and anomaly mode (same order, one edge at a time).
 
     A contribution to a float node (a parameter) is summed over the batch
     before it is added: its gradient is the sum of the per-sample gradients.
-    A `dot` over constant inputs keeps its local derivatives as one matrix
-    (a row per parent), so all its parents' sums come from one product.
+    A `dot` over a sample matrix keeps its local derivatives as one matrix (a
+    row per parent), so all its parents' sums come from one product.
     """
-    for v in reversed(order):
+    ready = [root]
+    for v in ready:
         g = v.grad
-        ds = v.local_grads if v._p0 is not None else v._dn
-        if ds.__class__ is _ndarray:                 # rows: dz/dw_i for every sample
-            sums = ds @ g if g.__class__ is _ndarray else ds.sum(axis=1) * g
-            for p, c in zip(v._pn, sums.tolist()):
-                p.grad += c
-            continue
-        for p, d in zip(v.parents, ds):
-            c = d * g
-            if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:
-                c = float(c.sum())
+        for p, d, c in _contributions(v, g):
             p.grad += c
+            if _anomaly and not _finite(p.grad):
+                raise FloatingPointError(
+                    f"anomaly in backward: the gradient of {_name(p)} became "
+                    f"{_show(p.grad)} through {v.op} ({_name(v)} = {_show(v.data)}, "
+                    f"upstream grad {_show(g)}, local derivative {_show(d)})")
+            n = p._n
+            if n is not None:
+                p._n = n - 1
+                if n == 1:
+                    ready.append(p)
+
+
+def _contributions(v: Value, g: Data) -> list[tuple[Value, Data, Data]]:
+    """(parent, local derivative, what to add to parent.grad) for each edge of `v`."""
+    ds = v._d1 if v._p0 is None else v.local_grads
+    if ds.__class__ is _ndarray:    # rows: dz/dw_i for every sample
+        sums = ds @ g if g.__class__ is _ndarray else ds.sum(axis=1) * g
+        return list(zip(v._p1, ds, sums.tolist()))
+    out = []
+    for p, d in zip(v.parents, ds):
+        c = d * g
+        if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:
+            c = float(c.sum())      # a parameter sums over the batch
+        out.append((p, d, c))
+    return out
 
 
 def zero_grad(values: Value | Iterable[Value]) -> None:
@@ -651,21 +751,6 @@ def _checked_nary(data, op, parents, local_grads, const=None) -> Value:
 
 
 _plain = (_unary, _binary, _nary)
-
-
-def _backpropagate_checked(order: list[Value]) -> None:
-    for v in reversed(order):
-        g = v.grad
-        for p, d in zip(v.parents, v.local_grads):
-            c = d * g
-            if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:
-                c = float(c.sum())                   # a parameter sums over the batch
-            p.grad += c
-            if not _finite(p.grad):
-                raise FloatingPointError(
-                    f"anomaly in backward: the gradient of {_name(p)} became "
-                    f"{_show(p.grad)} through {v.op} ({_name(v)} = {_show(v.data)}, "
-                    f"upstream grad {_show(g)}, local derivative {_show(d)})")
 
 
 @contextmanager

@@ -96,8 +96,12 @@ def _target_columns(targets: object, B: int, k: int, who: str) -> list[np.ndarra
                              f"shape ({B},{' ' + str(k) if k > 1 else ''}), "
                              f"got shape {arr.shape}")
     if len(cols) != k or any(c.shape != (B,) for c in cols):
+        shapes = [c.shape for c in cols]
+        if k == 1 and len(cols) == 1:
+            raise ValueError(f"{who}: a batched prediction of {B} samples needs {B} "
+                             f"targets, got an array of shape {shapes[0]}")
         raise ValueError(f"{who}: {k} batched outputs of {B} samples need {k} target "
-                         f"arrays of length {B}, got shapes {[c.shape for c in cols]}")
+                         f"arrays of length {B}, got shapes {shapes}")
     for j, c in enumerate(cols):
         if not np.isfinite(c).all():
             raise ValueError(f"{who}: target of sample {int(np.argmin(np.isfinite(c)))}"
@@ -150,9 +154,9 @@ def _batched_outputs(preds: Sequence, targets: object, who: str) -> _Pairs:
 
 def _check(pairs: _Pairs, who: str, what: str, ok: Callable[[np.ndarray], np.ndarray],
            hint: str) -> None:
-    """Raise naming the first prediction ('pred') or target ('target') that fails `ok`."""
+    """Raise naming the first target (`what` = "target") or prediction that fails `ok`."""
     for j, (p, t) in enumerate(zip(pairs.preds, pairs.targets)):
-        x = np.asarray(p.data if what == "prediction" else t)
+        x = np.asarray(t if what == "target" else p.data)
         good = ok(x)
         if good.all():
             continue

@@ -240,6 +240,22 @@ class Module:
             raise ModelFileError(f"{where}: {e}") from None
         return model
 
+    def load_weights(self, path: str | PathLike) -> None:
+        """Load the parameters saved in `path` into this model, in place.
+
+        The file must hold the same class and architecture. On any problem it
+        raises `ModelFileError` naming it, and the model is unchanged.
+        """
+        name, config, state = read_model_file(path)
+        mine = self.config()
+        if name != type(self).__name__ or config != mine:
+            raise ModelFileError(f"{path}: holds a {name} with {config}, which does not "
+                                 f"match this {type(self).__name__} with {mine}")
+        try:
+            self.load_state_dict(state)
+        except StateDictError as e:
+            raise ModelFileError(f"{path}: {e}") from None
+
     # ---------------------------------------------------------- structure
     def _own_parameters(self) -> list[tuple[str, Value]]:
         return []
@@ -281,6 +297,11 @@ class Neuron(Module):
     ``Neuron(2, "sigmoid")`` is logistic regression: a = sigma(w . x + b) is
     P(label = 1 | x). The weights `w` (a list of `nin` Values) are drawn from
     U(-a, a) by `init` (see :func:`init_bound`); the bias `b` starts at 0.
+
+    Random draws come from `rng` if given (a Layer passes its own), else from
+    ``random.Random(seed)``. `index` = (layer, neuron) is the neuron's place in
+    a network, used for labels and `scope`; `fan_out` (the layer width) sets
+    the Xavier bound.
     """
 
     def __init__(self, nin: int, activation: str = "tanh", *, init: str = "uniform",

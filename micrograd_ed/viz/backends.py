@@ -57,7 +57,7 @@ def choose(backend: str = "auto", fmt: str = "svg") -> str:
     if fmt not in WASM_FORMATS:
         raise RendererNotFoundError(
             f"{fmt.upper()} output needs the system Graphviz `dot` on PATH (none found); "
-            f"the WebAssembly Graphviz only writes {' and '.join(WASM_FORMATS).upper()}. "
+            "the WebAssembly Graphviz only writes SVG (and DOT). "
             "Save as .svg instead, or install Graphviz (apt install graphviz / "
             "brew install graphviz).")
     if wasm_available():

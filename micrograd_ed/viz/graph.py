@@ -11,20 +11,28 @@ in topological order, so the DOT text is the same in every process.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.viz import style
 from micrograd_ed.viz.diagram import Diagram
 from micrograd_ed.viz.dot import Raw, attrs, lines, quote
 from micrograd_ed.viz.reading import Reader
+from micrograd_ed.viz.scopes import (
+    Scope,
+    clusters,
+    count_nodes,
+    scope_id,
+    scope_title,
+    scopes,
+    users,
+)
 
 GROUP_BY = (None, "neuron", "layer")
 RANKDIRS = ("LR", "TB", "RL", "BT")
 _PARAM_LABEL = re.compile(r"[wb]\[")   # nn labels parameters "w[1,0,2]", "b[1,0]"
 _SYMBOLS = {"+", "-", "*", "/", "**"}
-
-Scope = tuple  # (layer index or None, neuron index), as nn records it on Value.scope
+COLLAPSED_EDGE_LABELS = 80  # with collapse=True, more edges than this are drawn unlabelled
 
 
 class GraphTooLargeError(ValueError):
@@ -58,22 +66,22 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_local_grads: bool = Tru
     """
     _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grads)
     nodes = topological_order(root)
-    users = _users(nodes)
+    used_by = users(nodes)
     scope: dict[Value, Scope] = {}
     if group_by is not None or collapse:
-        scope = _scopes(nodes, users)
+        scope = scopes(nodes, used_by)
         if not scope:
             raise ValueError(
                 f"group_by={group_by!r}, collapse={collapse!r}: no node of this graph "
                 "records which neuron made it (Value.scope is None everywhere). Grouping "
                 "needs a graph built by micrograd_ed.nn modules; draw this one without it.")
-    count = _count(nodes, scope, collapse)
+    count = count_nodes(nodes, scope, collapse)
     if count > max_nodes:
-        raise GraphTooLargeError(_too_large(nodes, users, count, max_nodes, collapse, scope))
+        raise GraphTooLargeError(_too_large(nodes, used_by, count, max_nodes, collapse, scope))
     reader = Reader(nodes, root, precision, sample)
     kinds = _kinds(nodes, root, params)
     writer = _Writer(nodes, scope if collapse else {}, kinds, reader, show_local_grads)
-    source = writer.source(rankdir, title, lambda: _clusters(writer, scope, group_by, collapse))
+    source = writer.source(rankdir, title, scope, group_by)
     what = f"{root.label!r}" if root.label else "a Value"
     return Diagram(source, f"graph of {what}, {count} nodes")
 
@@ -93,44 +101,15 @@ def _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grad
             raise TypeError(f"{name} must be True or False, got {flag!r}")
 
 
-def _users(nodes: list[Value]) -> dict[Value, list[Value]]:
-    """For each node, the nodes it is an operand of (once per edge, in topological order)."""
-    users: dict[Value, list[Value]] = {v: [] for v in nodes}
-    for v in nodes:
-        for p in v.parents:
-            users[p].append(v)
-    return users
-
-
-def _scopes(nodes: list[Value], users: dict[Value, list[Value]]) -> dict[Value, Scope]:
-    """The neuron each node belongs to: its ``scope``; a leaf used only inside one neuron
-    (its weights and bias) belongs to that neuron."""
-    scope = {v: tuple(v.scope) for v in nodes if v.scope is not None}
-    for v in nodes:
-        if not v.op and v not in scope and users[v]:
-            found = {scope.get(u) for u in users[v]}
-            if len(found) == 1 and None not in found:
-                scope[v] = found.pop()
-    return scope
-
-
-def _count(nodes: list[Value], scope: dict[Value, Scope], collapse: bool) -> int:
-    """How many nodes the picture would have (a Value box, plus an ellipse per op)."""
-    if not collapse:
-        return len(nodes) + sum(1 for v in nodes if v.op)
-    outside = sum(1 + bool(v.op) for v in nodes if v not in scope)
-    return outside + len(set(scope.values()))
-
-
-def _too_large(nodes, users, count: int, max_nodes: int, collapse: bool,
-               scope: dict[Value, Scope]) -> str:
+def _too_large(nodes: list[Value], used_by: dict[Value, list[Value]], count: int,
+               max_nodes: int, collapse: bool, scope: dict[Value, Scope]) -> str:
     ops = sum(1 for v in nodes if v.op)
     msg = (f"this graph has {count:,} nodes to draw ({len(nodes):,} values and {ops:,} ops), "
            f"more than max_nodes={max_nodes:,}; drawn whole it would be unreadable. ")
     if not collapse:
-        scope = scope or _scopes(nodes, users)
+        scope = scope or scopes(nodes, used_by)
         if scope:
-            small = _count(nodes, scope, True)
+            small = count_nodes(nodes, scope, True)
             msg += (f"Try collapse=True (one node per neuron: {small:,} nodes), with "
                     "group_by='layer' to box each layer; ")
         else:
@@ -168,37 +147,6 @@ def _kinds(nodes: list[Value], root: Value, params: Iterable[Value] | None) -> d
     return kinds
 
 
-def scope_title(s: Scope) -> str:
-    """"layer 1, neuron 0", or "neuron 0" for a standalone Neuron."""
-    layer, neuron = s
-    return f"neuron {neuron}" if layer is None else f"layer {layer}, neuron {neuron}"
-
-
-def _clusters(writer: _Writer, scope: dict[Value, Scope], group_by: str | None,
-              collapse: bool) -> list[tuple[str, str, list[str]]]:
-    """(cluster name, label, member DOT names) for each box, in order of first appearance."""
-    if group_by is None or (collapse and group_by == "neuron"):
-        return []
-    boxes: dict[object, tuple[str, str, list[str]]] = {}
-    for v, names, _ in writer.drawn:
-        s = scope.get(v)
-        if s is None:
-            continue
-        if group_by == "layer":
-            if s[0] is None:
-                continue
-            key, name, label = s[0], f"cluster_L{s[0]}", f"layer {s[0]}"
-        else:
-            key, name, label = s, "cluster_" + _scope_id(s), scope_title(s)
-        boxes.setdefault(key, (name, label, []))[2].extend(names)
-    return list(boxes.values())
-
-
-def _scope_id(s: Scope) -> str:
-    layer, neuron = s
-    return f"N{neuron}" if layer is None else f"L{layer}_N{neuron}"
-
-
 # ------------------------------------------------------------------ DOT
 class _Writer:
     """Writes the DOT statements of one graph: nodes in topological order, then edges."""
@@ -211,13 +159,16 @@ class _Writer:
         self.root = nodes[-1]
         self.drawn: list[tuple[Value, list[str], str]] = []  # (Value, DOT names, style kind)
         self.out: dict[Scope, Value] = {}                 # collapsed neuron -> its output
+        self.leaves: dict[Scope, list[Value]] = {}        # collapsed neuron -> leaves inside
         for v in nodes:
             if v in collapsed:
                 self.out[collapsed[v]] = v                # the last one in topological order
+                if not v.op:
+                    self.leaves.setdefault(collapsed[v], []).append(v)
 
-    def source(self, rankdir: str, title: str | None,
-               clusters: Callable[[], list[tuple[str, str, list[str]]]]) -> str:
-        """The whole DOT text; ``clusters()`` gives the boxes once the nodes are drawn."""
+    def source(self, rankdir: str, title: str | None, scope: dict[Value, Scope],
+               group_by: str | None) -> str:
+        """The whole DOT text: defaults, nodes, cluster boxes, edges, legend."""
         body = self._nodes()
         edges, largest = self._edges()
         head = [
@@ -227,12 +178,11 @@ class _Writer:
             f"  edge {attrs(_EDGE_DEFAULTS)};",
         ]
         boxes = []
-        for name, label, members in clusters():
+        for name, label, members in clusters(self.drawn, scope, group_by, bool(self.collapsed)):
             boxes.append(f"  subgraph {name} {{")
             boxes.append(f"    graph {attrs(_CLUSTER_ATTRS | {'label': label})};")
             boxes.append("    " + " ".join(members) + ";")
             boxes.append("  }")
-        self.rankdir = rankdir
         legend = ["  " + s for s in self._legend(largest)]
         return "\n".join(head + body + boxes + edges + legend + ["}", ""])
 
@@ -260,15 +210,17 @@ class _Writer:
         return out
 
     def _neuron_name(self, s: Scope) -> str:
-        return "neuron_" + _scope_id(s)
+        return "neuron_" + scope_id(s)
 
     def _neuron_attrs(self, s: Scope, out: Value) -> dict[str, object]:
-        inside = [v for v in self.nodes if self.collapsed.get(v) == s and not v.op]
+        inside = self.leaves.get(s, [])
+        what = "parameters" if all(self.kinds[v] == "param" for v in inside) else "leaves"
         label = lines(scope_title(s), f"{out.op}: {out.label}" if out.label else out.op,
                       f"data {self.r.data(out)}", f"grad {self.r.grad(out)}",
-                      f"({len(inside)} leaves inside)" if inside else "")
+                      f"({len(inside)} {what} inside)" if inside else "")
         kind = "output" if out is self.root else "neuron"
-        return {"label": Raw(label)} | style.NODE_STYLES["neuron"] | style.NODE_STYLES[kind]
+        return ({"label": Raw(label), "margin": "0.14,0.06"} | style.NODE_STYLES["neuron"]
+                | style.NODE_STYLES[kind])
 
     # -- edges
     def _edges(self) -> tuple[list[str], float]:
@@ -290,22 +242,32 @@ class _Writer:
         shares = [self.r.share(p, uses) for _, _, p, uses in groups.values()]
         finite = [abs(s) for s in shares if s == s and abs(s) != float("inf")]
         largest = max(finite, default=0.0)
+        # A collapsed MLP has an edge per weight between neurons: numbers on all
+        # of them would bury the picture, so past a limit colour and width speak.
+        self.labelled = not self.collapsed or len(groups) <= COLLAPSED_EDGE_LABELS
         out = []
         for (src, tgt, p, uses), share in zip(groups.values(), shares):
-            a = {"label": Raw(self._edge_label(p, uses))}
+            a = {"label": Raw(self._edge_label(p, uses, tgt.endswith("_op")))} if (
+                self.labelled) else {}
             if self.r.computed:
                 a |= {"color": style.signed_color(share, largest),
-                      "penwidth": style.penwidth(share, largest)}
+                      "penwidth": style.penwidth(share, largest),
+                      "fontcolor": style.text_color(share)}
             else:
                 a |= {"color": style.UNKNOWN}
             out.append(f"  {src} -> {tgt} {attrs(a)};")
         return out, largest
 
-    def _edge_label(self, p: Value, uses: list[tuple[Value, int]]) -> str:
+    def _edge_label(self, p: Value, uses: list[tuple[Value, int]], into_op: bool) -> str:
+        """data / grad share (= op result's grad x local derivative) of one edge.
+
+        An edge into a collapsed neuron (``into_op`` False) shows no local
+        derivative: the op it would belong to is hidden inside the neuron.
+        """
         r = self.r
         data = f"data {r.data(p)}"
         grad = "grad ?" if not r.computed else f"grad {r.share_text(p, uses)}"
-        if not self.show_local or len(uses) != 1:
+        if not self.show_local or not into_op:
             return lines(data, grad)
         c, i = uses[0]
         local = c.local_grads[i]
@@ -326,12 +288,14 @@ class _Writer:
         else:
             items.append(style.swatch("grad > 0", style.signed_color(1, 1)))
             items.append(style.swatch("grad < 0", style.signed_color(-1, 1)))
-            how = "edge: data flowing forward,\ngrad flowing back (its share)"
-            if self.show_local:
-                how += "\n= op result's grad \u00d7 local derivative"
-            items.append(style.note(how + "\nthicker, darker: larger |grad|"
-                                    f"\n(largest {self.r.number(largest)})"))
-        return style.legend(items, self.drawn[-1][1][0], self.rankdir)
+            how = "edge: data forward, grad back"
+            if not self.labelled:
+                how = "edges unlabelled (too many):\ncolour and width show the grad"
+            elif self.show_local:
+                how += "\n= op's grad \u00d7 local derivative"
+            items.append(style.note(f"{how}\nthicker: larger |grad| "
+                                    f"(max {self.r.number(largest)})"))
+        return style.legend(items, self.drawn[-1][1][0])
 
 
 def _op_text(v: Value, r: Reader) -> str:
@@ -356,7 +320,7 @@ def _graph_attrs(rankdir: str, title: str | None) -> dict[str, object]:
 
 _NODE_DEFAULTS = {"shape": "box", "style": "rounded,filled", "fontname": style.FONT,
                   "fontsize": 10, "color": "#555555", "margin": "0.08,0.04"}
-_EDGE_DEFAULTS = {"fontname": style.FONT, "fontsize": 8, "fontcolor": "#333333", "decorate": "true",
+_EDGE_DEFAULTS = {"fontname": style.FONT, "fontsize": 8, "fontcolor": "#333333",
                   "arrowsize": 0.6}
 _CLUSTER_ATTRS = {"style": "rounded,dashed", "color": "#888888", "fontsize": 10,
                   "labeljust": "l"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.viz.backends import RendererNotFoundError
 from micrograd_ed.viz.graph import draw_graph
+from micrograd_ed.viz.scopes import count_nodes
 
 INLINE_MAX_NODES = 60  # drawn nodes (values + ops); more is not worth a picture by default
 
@@ -16,8 +17,7 @@ def value_mimebundle(v: Value, max_nodes: int = INLINE_MAX_NODES) -> dict[str, s
     gives only the text, with a hint saying how to draw it.
     """
     text = repr(v)
-    nodes = topological_order(v)
-    count = len(nodes) + sum(1 for n in nodes if n.op)
+    count = count_nodes(topological_order(v), {}, collapse=False)
     if count > max_nodes:
         hint = (f"(its graph has {count} nodes, too many to show inline: draw it with "
                 "micrograd_ed.viz.draw_graph(v, collapse=True) or "

@@ -115,11 +115,13 @@ def _shown(n: int, max_column: int, ends: int) -> list[int | None]:
 
 # ------------------------------------------------------------------ DOT
 class _Net:
+    """Writes the DOT text of one network picture: a header and a column per layer, then edges."""
+
     def __init__(self, layers, nin, acts, show, precision, max_column, ends) -> None:
         self.layers, self.nin, self.acts, self.show = layers, nin, acts, show
         self.p = precision
-        sizes = [nin, *(len(layer) for layer in layers)]
-        self.cols = [_shown(n, max_column, ends) for n in sizes]
+        self.sizes = [nin, *(len(layer) for layer in layers)]
+        self.cols = [_shown(n, max_column, ends) for n in self.sizes]
         self.big = sum(len(c) for c in self.cols) > 40
 
     def value(self, neuron, i: int) -> float:
@@ -145,57 +147,63 @@ class _Net:
     def _graph(self, title: str) -> dict[str, object]:
         return {"rankdir": "LR", "splines": "line", "fontname": style.FONT, "fontsize": 14,
                 "label": Raw(quote(title)), "labelloc": "t",
-                "nodesep": 0.08 if self.big else 0.25, "ranksep": 2.2 if self.big else 1.4}
+                "nodesep": 0.08 if self.big else 0.3, "ranksep": 2.2 if self.big else 1.6}
 
     def _node_defaults(self) -> dict[str, object]:
-        size = 0.32 if self.big else 0.7
-        return {"shape": "circle", "style": "filled", "fixedsize": "true", "width": size,
-                "fontname": style.FONT, "fontsize": 7 if self.big else 10, "color": "#555555"}
+        width = 0.42 if self.big else (1.0 if self.acts is not None else 0.85)
+        return {"shape": "circle", "style": "filled", "fixedsize": "true", "width": width,
+                "fontname": style.FONT, "fontsize": 8 if self.big else 10, "color": "#555555"}
 
     def _column(self, col: int, shown: list[int | None]) -> list[str]:
-        out = []
-        n_total = self.nin if col == 0 else len(self.layers[col - 1])
-        for i in shown:
-            out.append(f"  {self.name(col, i)} {attrs(self._neuron(col, i, n_total))};")
-        names = [self.name(col, i) for i in shown]
-        out.append("  {rank=same; " + " -> ".join(names) + " [style=invis];}"
-                   if len(names) > 1 else "  {rank=same; " + names[0] + ";}")
+        """A header, then the column's neurons top to bottom, in one rank."""
+        head = f"head{col}"
+        out = [f"  {head} {attrs(self._header(col))};"]
+        out += [f"  {self.name(col, i)} {attrs(self._neuron(col, i))};" for i in shown]
+        names = [head, *(self.name(col, i) for i in shown)]
+        out.append("  {rank=same; " + " -> ".join(names) + " [style=invis];}")
         return out
 
-    def _neuron(self, col: int, i: int | None, n_total: int) -> dict[str, object]:
-        last = col == len(self.cols) - 1
-        fill = "#e5dcf3" if col == 0 else ("#ffd966" if last else "#ffffff")
+    def _header(self, col: int) -> dict[str, object]:
+        n = self.sizes[col]
+        if col == 0:
+            text = f"input\n{n} value{'s' if n > 1 else ''}"
+        else:
+            act = self.layers[col - 1][0].activation
+            kind = "output" if col == len(self.cols) - 1 else f"hidden {col}"
+            text = f"{kind}\n{n} neuron{'s' if n > 1 else ''}, {act}"
+        return {"label": text, "shape": "plaintext", "style": "", "fixedsize": "false",
+                "fontsize": 10}
+
+    def _neuron(self, col: int, i: int | None) -> dict[str, object]:
         if i is None:
-            hidden = n_total - (len(self.cols[col]) - 1)
-            return {"label": f"\u22ee\n{hidden} more", "shape": "plaintext", "style": "",
+            hidden = self.sizes[col] - (len(self.cols[col]) - 1)
+            return {"label": f"\u2026\n{hidden} more", "shape": "plaintext", "style": "",
                     "fixedsize": "false"}
+        last = col == len(self.cols) - 1
         if col == 0:
             parts = [f"x[{i}]"]
             if self.acts is not None:
                 parts.append(fmt(self.acts[0][i], self.p))
-        else:
-            neuron = self.layers[col - 1][i]
-            parts = [_SYMBOL.get(neuron.activation, neuron.activation)]
-            if self.acts is not None:
-                parts.append(fmt(self.acts[col][i], self.p))
-            if not self.big:
-                b = neuron.b.data if self.show == "weights" else neuron.b.grad
-                parts.append(("b " if self.show == "weights" else "\u2202b ") + fmt(b, self.p))
-        a: dict[str, object] = {"label": Raw(lines(*parts)), "fillcolor": fill}
+            return {"label": Raw(lines(*parts)), "fillcolor": "#e5dcf3"}
+        neuron = self.layers[col - 1][i]
+        parts = [_SYMBOL.get(neuron.activation, neuron.activation)]
+        if last and self.sizes[col] > 1:
+            parts[0] = f"{i} {parts[0]}".strip()  # output neurons are numbered (the digit)
+        if self.acts is not None:
+            parts.append("a " + fmt(self.acts[col][i], self.p))
         if not self.big:
-            a |= {"width": 0.85 if self.acts is not None else 0.7}
-        return a
+            b = neuron.b.data if self.show == "weights" else neuron.b.grad
+            parts.append(("b " if self.show == "weights" else "\u2202b ") + fmt(b, self.p))
+        return {"label": Raw(lines(*parts)), "fillcolor": "#ffd966" if last else "#ffffff"}
 
     def _edges(self) -> tuple[list[str], float]:
-        edges = []
-        for col in range(1, len(self.cols)):
-            for j in self.cols[col]:
-                for i in self.cols[col - 1]:
-                    edges.append((col, i, j))
+        edges = [(col, i, j) for col in range(1, len(self.cols))
+                 for j in self.cols[col] for i in self.cols[col - 1]]
         values = [self.value(self.layers[c - 1][j], i) for c, i, j in edges
                   if i is not None and j is not None]
         largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
         labelled = len(values) <= _LABEL_EDGES
+        thick = 2.0 if self.big else 5.0
         out = []
         for col, i, j in edges:
             tail, head = self.name(col - 1, i), self.name(col, j)
@@ -204,24 +212,28 @@ class _Net:
                 continue
             v = self.value(self.layers[col - 1][j], i)
             a: dict[str, object] = {"color": style.signed_color(v, largest),
-                                    "penwidth": _width(v, largest)}
-            if labelled:
-                a |= {"label": fmt(v, self.p), "fontcolor": style.signed_color(v, abs(v) or 1)}
+                                    "penwidth": _width(v, largest, thick)}
+            if labelled:  # near the receiving neuron: apart from the other edges' labels
+                a |= {"headlabel": fmt(v, self.p), "labelfontcolor": style.text_color(v),
+                      "labeldistance": 3.5, "labelangle": 12, "labelfontsize": 9}
             out.append(f"  {tail} -> {head} {attrs(a)};")
         return out, largest
 
     def _legend(self, largest: float) -> list[str]:
+        """One text item (Graphviz may reverse the order of several in this layout)."""
         sym = "w" if self.show == "weights" else "dL/dw"
-        text = f"width \u221d |{sym}|\n(largest {fmt(largest, self.p)})"
+        text = (f"red edge: {sym} > 0\nblue edge: {sym} < 0\n"
+                f"width proportional to |{sym}|\n(largest {fmt(largest, self.p)})")
         if self.acts is not None:
-            text += "\nnumber in a neuron:\nits activation"
-        items = [style.swatch(f"{sym} > 0", style.signed_color(1, 1)),
-                 style.swatch(f"{sym} < 0", style.signed_color(-1, 1)), style.note(text)]
-        return style.legend(items, self.name(len(self.cols) - 1, self.cols[-1][0]))
+            text += "\na: activation for x"
+        if not self.big:
+            text += "\nb: bias" if self.show == "weights" else "\n\u2202b: dL/db"
+        note = style.note(text) | {"fixedsize": "false", "fontsize": 9}
+        return style.legend([note], self.name(len(self.cols) - 1, self.cols[-1][0]))
 
 
-def _width(v: float, largest: float) -> float:
-    """Edge width proportional to |v|: 4 points for the largest, at least 0.25 to stay visible."""
+def _width(v: float, largest: float, thick: float) -> float:
+    """Edge width proportional to |v|: ``thick`` points for the largest, at least 0.25."""
     if largest <= 0 or not math.isfinite(v):
         return 0.25
-    return round(max(0.25, 4.0 * abs(v) / largest), 2)
+    return round(max(0.25, thick * abs(v) / largest), 2)

@@ -46,6 +46,15 @@ def signed_color(x: float, scale: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
+def text_color(x: float) -> str:
+    """A dark, readable colour of ``x``'s sign for text beside an edge (grey for 0)."""
+    if x > 0:
+        return "#a31515"
+    if x < 0:
+        return "#174a9c"
+    return "#444444"
+
+
 def strength(x: float, scale: float) -> float:
     """|x| relative to ``scale`` in [0, 1], square-rooted so that small values stay visible."""
     if scale <= 0 or x != x:
@@ -58,28 +67,31 @@ def penwidth(x: float, scale: float, thin: float = 0.8, thick: float = 3.5) -> f
     return round(thin + (thick - thin) * strength(x, scale), 2)
 
 
-def legend(items: list[dict[str, object]], anchor: str, rankdir: str = "LR") -> list[str]:
+def legend(items: list[dict[str, object]], anchor: str) -> list[str]:
     """DOT lines for a dashed "legend" box holding ``items`` (node attribute dicts) in one rank.
 
-    The box sits one rank after the node ``anchor`` (the output): a column on
-    the right of a left-to-right picture (first item on top), a row below a
-    top-to-bottom one (first item on the left).
+    The box sits one rank after the node ``anchor`` (the output, which must
+    have no other out-edges): a column on the right of a left-to-right
+    picture, a row below a top-to-bottom one. Invisible edges from the anchor,
+    kept in order by ``ordering=out``, put the items in the given order with
+    every Graphviz version (declaration order alone does not).
     """
     names = [f"legend{k}" for k in range(len(items))]
-    pairs = list(zip(names, items))
-    if rankdir in ("LR", "RL"):
-        pairs.reverse()  # dot stacks a rank's nodes bottom-up in declaration order
     out = ["subgraph cluster_legend {",
            '  graph [label="legend", style="dashed", color="#aaaaaa", fontsize=10];']
-    out += [f"  {name} {attrs(a)};" for name, a in pairs]
-    out += ["  {rank=same; " + " ".join(name for name, _ in pairs) + "}", "}",
-            f"{anchor} -> {names[0]} [style=invis];"]
+    out += [f"  {name} {attrs(a)};" for name, a in zip(names, items)]
+    out += ["  {rank=same; " + " ".join(names) + "}", "}", f'{anchor} [ordering="out"];']
+    out += [f"{anchor} -> {name} [style=invis];" for name in names]
     return out
 
 
 def swatch(label: str, color: str) -> dict[str, object]:
-    """A legend item that looks like an edge of this colour: "━━▶ label"."""
-    return {"label": f"\u2501\u2501\u25b6 {label}", "shape": "plaintext", "style": "",
+    """A legend item that looks like an edge of this colour: "——→ label".
+
+    (Only characters that common fonts have: renderers without font fallback,
+    like cairosvg, draw missing ones as boxes.)
+    """
+    return {"label": f"\u2014\u2014\u2192 {label}", "shape": "plaintext", "style": "",
             "fontcolor": color, "height": 0.2, "fontsize": 9}
 
 
