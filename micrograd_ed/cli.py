@@ -1,21 +1,412 @@
-"""The `micrograd-ed` command line (for now: the worked example)."""
+"""The `micrograd-ed` command line: the demo, graphs of expressions, training runs, gradcheck.
+
+    micrograd-ed demo [--out DIR]
+    micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png]
+    micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
+    micrograd-ed gradcheck
+
+Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
+stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
+this module: it only calls the library's public functions.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import keyword
+import math
+import os
 import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from micrograd_ed import worked_example
+from micrograd_ed import __version__
+
+PROG = "micrograd-ed"
+GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png"}
+_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png"}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="micrograd-ed", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="print the chain-rule example node by node")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        worked_example.main()
+class UsageError(Exception):
+    """The command line itself is wrong: exit code 2."""
+
+
+class Failure(Exception):
+    """The command could not do its job: exit code 1."""
+
+
+# --------------------------------------------------------------- parsing
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (what is wrong, and where to find help)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if "required: EXPR" in message:
+            message += ("; an EXPR that starts with '-' goes last, after '--': "
+                        "graph --set a=2 -- '-a*3'")
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(x) and x > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return x
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    """'16,16' -> (16, 16); '' or 'none' -> () (no hidden layer)."""
+    if text.strip().lower() in ("", "none", "0"):
+        return ()
+    try:
+        widths = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected layer widths separated by commas, like 16,16; got {text!r}") from None
+    if any(w < 1 for w in widths):
+        raise argparse.ArgumentTypeError(f"every width must be at least 1, got {text!r}")
+    return widths
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    """'a=2' -> ('a', 2.0), with a message that says what is wrong otherwise."""
+    from micrograd_ed.expr import FUNCTIONS
+
+    name, eq, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not eq:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not NAME=NUMBER, e.g. a=2 (if it is the expression, put it "
+            f"before --set)")
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+        raise argparse.ArgumentTypeError(
+            f"{name!r} in {text!r} is not a variable name (letters, digits and _, "
+            f"not starting with a digit or _)")
+    if name in FUNCTIONS:
+        raise argparse.ArgumentTypeError(f"{name!r} in {text!r} is a function, not a variable")
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the value of {name} in {text!r} is not a number: {value!r}") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"the value of {name} must be finite, got {value!r}")
+    return name, x
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from micrograd_ed.nn import ACTIVATIONS
+    from micrograd_ed.tasks import TASKS
+
+    debug = _Parser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on an error, show the Python traceback")
+    parser = _Parser(prog=PROG, parents=[debug],
+                     description="micrograd_ed: a scalar autograd engine with graph pictures, "
+                                 "for teaching backpropagation.",
+                     epilog=f"Run '{PROG} COMMAND --help' for the options of a command. "
+                            "Exit codes: 0 ok, 2 bad usage, 1 failure.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "demo", parents=[debug], help="train the XOR network and draw it (what `make demo` runs)",
+        description="Train the XOR 2-2-1 sigmoid network with a progress bar, print its loss "
+                    "curve and predictions, and write three SVG figures: the graph of one "
+                    "training example (value and gradient on every edge, boxed by neuron), "
+                    "the network view and the loss curve. No system Graphviz needed.")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("micrograd_ed_demo"),
+                   help="folder for the figures, created if missing "
+                        "(default: ./micrograd_ed_demo/)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the weights (default 0)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser(
+        "graph", parents=[debug], help="draw the graph of an arithmetic expression",
+        description="Build EXPR as a graph of Values, run backward, and draw it with the value "
+                    "and gradient on every edge. EXPR may use variables (given by --set), "
+                    "numbers, + - * / **, unary minus, and exp, log, tanh, sigmoid, relu. "
+                    "It is parsed, never run as Python.",
+        epilog="Example: micrograd-ed graph '(a*b + c) * f' --set a=2 b=-3 c=10 f=-2 "
+               "-o chain.svg.  An EXPR starting with '-' goes after '--': "
+               "micrograd-ed graph --set a=2 -- '-a*3'")
+    p.add_argument("expr", metavar="EXPR", help="the expression, quoted: 'tanh(a*b + c)'")
+    p.add_argument("--set", metavar="NAME=NUMBER", dest="assignments", nargs="+",
+                   action="extend", type=_assignment, default=[],
+                   help="values of the variables, e.g. --set a=2 b=-3")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write the picture; its suffix (.svg, .dot, .png) must match "
+                        "--format; '-' writes to stdout (default: graph.svg, or graph.FORMAT)")
+    p.add_argument("--format", choices=tuple(GRAPH_FORMATS),
+                   help="svg (default), dot (the Graphviz source) or png")
+    p.add_argument("--no-backward", action="store_true",
+                   help="draw the forward pass only (gradients show as '?')")
+    p.set_defaults(run=cmd_graph)
+
+    names = ", ".join(TASKS)
+    p = sub.add_parser(
+        "train", parents=[debug], help="train a network on a task (xor, moons, digits, ...)",
+        description="Train a network on TASK with the task's defaults (chosen to succeed: "
+                    "xor reaches 100% with the default seed), any of which the options "
+                    "override. The progress bar goes to stderr. Tasks: "
+                    + "; ".join(f"{t.name}: {t.summary}" for t in TASKS.values()) + ".",
+        epilog="Example: micrograd-ed train moons --hidden 8,8 --epochs 100 --json")
+    p.add_argument("task", metavar="TASK", choices=tuple(TASKS), help=f"one of: {names}")
+    p.add_argument("--epochs", type=_positive_int, help="passes over the training data")
+    p.add_argument("--batch-size", type=_positive_int,
+                   help="examples per gradient step (default: the task's; full batch for "
+                        "the logic gates)")
+    p.add_argument("--lr", type=_positive_float, help="learning rate")
+    p.add_argument("--hidden", type=_widths, metavar="W1,W2,...",
+                   help="hidden layer widths, e.g. 16,16 ('none' for no hidden layer)")
+    p.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the weights, the data and the batch order (default 0)")
+    p.add_argument("--save", metavar="FILE", type=Path,
+                   help="write the trained model as JSON (load it with MLP.load)")
+    p.add_argument("--json", action="store_true",
+                   help="end the output with one line of JSON: task, epochs, train_accuracy, "
+                        "test_accuracy, seconds, parameters")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser(
+        "gradcheck", parents=[debug], help="check every op's gradient against finite differences",
+        description="Compare backprop's gradient of every engine op with central differences, "
+                    "at ordinary points and near the awkward ones (relu and abs either side "
+                    "of 0, log and sqrt just above 0, negative bases, flat tanh/sigmoid "
+                    "tails), and print a table. Exit code 1 if any check fails.")
+    p.add_argument("--eps", type=_positive_float, default=1e-6,
+                   help="finite-difference step (default 1e-6)")
+    p.add_argument("--atol", type=_positive_float, default=1e-5,
+                   help="absolute tolerance (default 1e-5)")
+    p.add_argument("--rtol", type=_positive_float, default=1e-4,
+                   help="relative tolerance (default 1e-4)")
+    p.set_defaults(run=cmd_gradcheck)
+    return parser
+
+
+# -------------------------------------------------------------- commands
+def cmd_demo(args: argparse.Namespace) -> int:
+    from micrograd_ed import demo
+
+    if args.out.exists() and not args.out.is_dir():
+        raise Failure(f"--out {args.out} exists and is not a folder")
+    demo.run(args.out, seed=args.seed, progress=not args.no_progress)
     return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from micrograd_ed.expr import build, names
+    from micrograd_ed.viz import draw_graph
+
+    values = _values(args.assignments)
+    out, fmt = _graph_output(args.output, args.format)
+    if out is not None:
+        _check_writable(out, "-o")
+    root = build(args.expr, values)
+    used = names(args.expr)
+    unused = [n for n in values if n not in used]
+    if unused:
+        print(f"{PROG} graph: note: --set {', '.join(unused)} not used in {args.expr!r}",
+              file=sys.stderr)
+    if root.op and not root.label:
+        root.label = next(n for n in ("f", "out", "result", "f_") if n not in values)
+    if not args.no_backward:
+        root.backward()
+    title = f"{root.label} = {' '.join(args.expr.split())}" if root.op else None
+    diagram = draw_graph(root, title=title)
+    if out is None:
+        _write_stdout(diagram, fmt)
+    else:
+        diagram.save(out)
+    _report(root, values, used, args.no_backward, out, sys.stdout if out else sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from micrograd_ed import tasks
+
+    task = tasks.get(args.task)
+    tasks.require_extra(task)
+    if args.save is not None:
+        _check_writable(args.save, "--save")
+    model, history, result = tasks.run(
+        task.name, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+        hidden=args.hidden, activation=args.activation, seed=args.seed,
+        progress=not args.no_progress)
+    print(_train_summary(task, model, history, result, args))
+    if args.save is not None:
+        model.save(args.save)
+        print(f"saved the model to {args.save} (load it with "
+              f"micrograd_ed.nn.MLP.load({str(args.save)!r}))")
+    if args.json:
+        doc = {k: _json_number(v) for k, v in result.as_dict().items()}
+        print(json.dumps(doc, allow_nan=False))
+    return 0
+
+
+def cmd_gradcheck(args: argparse.Namespace) -> int:
+    from micrograd_ed.op_checks import run_all, table
+
+    rows = run_all(eps=args.eps, atol=args.atol, rtol=args.rtol)
+    print(table(rows))
+    failed = [r for r in rows if not r.ok]
+    if failed:
+        first = failed[0].case
+        raise Failure(f"{len(failed)} of {len(rows)} gradient checks failed "
+                      f"(first: {first.op}, {first.formula})")
+    return 0
+
+
+# --------------------------------------------------------------- helpers
+def _values(assignments: Sequence[tuple[str, float]]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for name, x in assignments:
+        if name in values and values[name] != x:
+            raise UsageError(f"--set gives {name} twice ({values[name]:g} and {x:g})")
+        values[name] = x
+    return values
+
+
+def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str]:
+    """The file to write (None for stdout) and its format, from -o and --format."""
+    if output is None:
+        fmt = fmt or "svg"
+        return Path(f"graph{GRAPH_FORMATS[fmt]}"), fmt
+    if output == "-":
+        fmt = fmt or "svg"
+        if fmt == "png":
+            raise UsageError("-o - writes text to stdout: use --format svg or dot, or a .png "
+                             "file name")
+        return None, fmt
+    path = Path(output)
+    from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
+    if from_suffix is None:
+        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot or .png"
+        raise UsageError(f"-o {output}: the file name must end in {want}")
+    if fmt is not None and fmt != from_suffix:
+        raise UsageError(f"-o {output} is a .{from_suffix} file name but --format is {fmt}")
+    return path, from_suffix
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """Fail before any work when `path` cannot be written (the write itself is atomic)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
+    if not folder.is_dir():
+        raise Failure(f"cannot write {option} {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise Failure(f"cannot write {option} {path}: no permission to write in {folder}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise Failure(f"cannot write {option} {path}: the file is read-only")
+
+
+def _write_stdout(diagram, fmt: str) -> None:
+    text = diagram.source if fmt == "dot" else diagram.svg()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def _report(root, values: dict[str, float], used: list[str], forward_only: bool,
+            out: Path | None, stream) -> None:
+    """The result and each variable's gradient, then where the picture went."""
+    name = root.label or "f"
+    print(f"{name} = {root.data:.6g}", file=stream)
+    if forward_only:
+        print("  (forward only: --no-backward)", file=stream)
+    elif root.op:
+        grads = "   ".join(f"d{name}/d{v} = {_leaf(root, v).grad:.6g}" for v in used)
+        if grads:
+            print(f"  {grads}", file=stream)
+    if out is not None:
+        print(f"wrote {out}", file=stream)
+
+
+def _leaf(root, name: str):
+    from micrograd_ed.engine import topological_order
+
+    return next(v for v in topological_order(root) if not v.op and v.label == name)
+
+
+def _train_summary(task, model, history, result, args) -> str:
+    sizes = "-".join(str(n) for n in [model.nin, *model.sizes])
+    opt = "SGD" if task.optimizer == "sgd" else "Adam"
+    lr = args.lr if args.lr is not None else task.lr
+    batch = args.batch_size or task.batch_size
+    acts = model.activation if len(model.sizes) > 1 else model.output_activation
+    test = ("-" if result.test_accuracy is None else f"{result.test_accuracy:.1%}")
+    return "\n".join([
+        f"task {task.name}: {task.summary}",
+        f"network MLP {sizes} ({acts}, {model.output_activation} output), "
+        f"{result.parameters:,} parameters; {opt} lr {lr:g}, "
+        f"{'full batch' if batch is None else f'batches of {batch}'}, loss {task.loss}",
+        f"after {result.epochs} epochs ({result.seconds:.1f} s): loss {history.loss[-1]:.4g}, "
+        f"train accuracy {result.train_accuracy:.1%}, test accuracy {test}",
+    ])
+
+
+def _json_number(v):
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
+# ----------------------------------------------------------------- main
+def _error_line(command: str | None, e: BaseException) -> str:
+    where = f"{PROG} {command}" if command else PROG
+    msg = " ".join(str(e).split())
+    if isinstance(e, OSError) and e.filename is not None and e.strerror:
+        msg = f"{e.filename}: {e.strerror}"
+    expected = (Failure, UsageError, ValueError, OSError, RuntimeError, ArithmeticError,
+                TypeError)
+    if not isinstance(e, expected):
+        msg = (f"unexpected {type(e).__name__}: {msg or '(no message)'} "
+               f"(run again with --debug to see the traceback)")
+    return f"{where}: error: {msg or type(e).__name__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 2 bad usage, 1 failure)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:     # --help, --version, or a usage error already printed
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    debug = getattr(args, "debug", False)
+    run: Callable[[argparse.Namespace], int] = args.run
+    start = time.perf_counter()
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print(f"\n{PROG} {args.command}: interrupted after "
+              f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+        return 130
+    except BrokenPipeError:     # e.g. piped into `head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())   # so that the exit flush cannot fail again
+        return 1
+    except Exception as e:
+        if debug:
+            traceback.print_exc()
+        print(_error_line(args.command, e), file=sys.stderr)
+        return 2 if isinstance(e, UsageError) else 1
 
 
 if __name__ == "__main__":

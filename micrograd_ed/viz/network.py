@@ -220,7 +220,7 @@ class _Net:
         return out, largest
 
     def _legend(self, largest: float) -> list[str]:
-        """One text item (Graphviz may reverse the order of several in this layout)."""
+        """One text item: Graphviz lays this rank out bottom-up, which would reverse several."""
         sym = "w" if self.show == "weights" else "dL/dw"
         text = (f"red edge: {sym} > 0\nblue edge: {sym} < 0\n"
                 f"width proportional to |{sym}|\n(largest {fmt(largest, self.p)})")

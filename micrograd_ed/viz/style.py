@@ -73,8 +73,8 @@ def legend(items: list[dict[str, object]], anchor: str) -> list[str]:
     The box sits one rank after the node ``anchor`` (the output, which must
     have no other out-edges): a column on the right of a left-to-right
     picture, a row below a top-to-bottom one. Invisible edges from the anchor,
-    kept in order by ``ordering=out``, put the items in the given order with
-    every Graphviz version (declaration order alone does not).
+    kept in order by ``ordering=out``, keep the items together in the given
+    order; Graphviz may still lay a whole rank out upside down.
     """
     names = [f"legend{k}" for k in range(len(items))]
     out = ["subgraph cluster_legend {",
