@@ -59,6 +59,16 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
 def _positive_float(text: str) -> float:
     try:
         x = float(text)
@@ -133,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("micrograd_ed_demo"),
                    help="folder for the figures, created if missing "
                         "(default: ./micrograd_ed_demo/)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the weights (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed of the weights (default 0)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_demo)
 
@@ -157,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="svg (default), dot (the Graphviz source) or png")
     p.add_argument("--no-backward", action="store_true",
                    help="draw the forward pass only (gradients show as '?')")
+    p.add_argument("--max-nodes", type=_positive_int, default=500, metavar="N",
+                   help="refuse to draw more nodes than this (default 500)")
     p.set_defaults(run=cmd_graph)
 
     names = ", ".join(TASKS)
@@ -176,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hidden", type=_widths, metavar="W1,W2,...",
                    help="hidden layer widths, e.g. 16,16 ('none' for no hidden layer)")
     p.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
     p.add_argument("--save", metavar="FILE", type=Path,
                    help="write the trained model as JSON (load it with MLP.load)")
@@ -213,8 +225,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from micrograd_ed.engine import topological_order
     from micrograd_ed.expr import build, names
-    from micrograd_ed.viz import draw_graph
+    from micrograd_ed.viz import GraphTooLargeError, draw_graph
 
     values = _values(args.assignments)
     out, fmt = _graph_output(args.output, args.format)
@@ -231,7 +244,15 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if not args.no_backward:
         root.backward()
     title = f"{root.label} = {' '.join(args.expr.split())}" if root.op else None
-    diagram = draw_graph(root, title=title)
+    try:
+        diagram = draw_graph(root, title=title, max_nodes=args.max_nodes)
+    except GraphTooLargeError:
+        nodes = topological_order(root)
+        ops = sum(1 for v in nodes if v.op)
+        count = len(nodes) + ops            # each op is drawn as a node of its own
+        raise Failure(f"the graph has {count} nodes to draw ({len(nodes)} values, {ops} ops), "
+                      f"more than --max-nodes {args.max_nodes}: too big to read. Draw a "
+                      f"smaller expression, or pass --max-nodes {count}") from None
     if out is None:
         _write_stdout(diagram, fmt)
     else:
@@ -352,14 +373,17 @@ def _train_summary(task, model, history, result, args) -> str:
     opt = "SGD" if task.optimizer == "sgd" else "Adam"
     lr = args.lr if args.lr is not None else task.lr
     batch = args.batch_size or task.batch_size
-    acts = model.activation if len(model.sizes) > 1 else model.output_activation
+    acts = f"{model.output_activation} output"
+    if len(model.sizes) > 1:
+        acts = f"{model.activation} hidden, {acts}"
     test = ("-" if result.test_accuracy is None else f"{result.test_accuracy:.1%}")
+    epochs = f"{result.epochs} epoch{'s' if result.epochs != 1 else ''}"
     return "\n".join([
         f"task {task.name}: {task.summary}",
-        f"network MLP {sizes} ({acts}, {model.output_activation} output), "
+        f"network MLP {sizes} ({acts}), "
         f"{result.parameters:,} parameters; {opt} lr {lr:g}, "
         f"{'full batch' if batch is None else f'batches of {batch}'}, loss {task.loss}",
-        f"after {result.epochs} epochs ({result.seconds:.1f} s): loss {history.loss[-1]:.4g}, "
+        f"after {epochs} ({result.seconds:.1f} s): loss {history.loss[-1]:.4g}, "
         f"train accuracy {result.train_accuracy:.1%}, test accuracy {test}",
     ])
 

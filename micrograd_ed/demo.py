@@ -89,7 +89,8 @@ def _printer(stream: TextIO):
 def loss_summary(history: History, rows: int = 6) -> str:
     """The loss at a few epochs (first, evenly spaced, last), as a small table."""
     n = history.epochs
-    picks = sorted({0, n - 1, *(round(k * (n - 1) / (rows - 1)) for k in range(1, rows - 1))})
+    epochs = sorted({1, n, *(max(1, round(k * n / (rows - 1))) for k in range(1, rows - 1))})
+    picks = [e - 1 for e in epochs]
     lines = [f"Loss curve ({n} epochs; the figure is xor_loss.svg):"]
     for i in picks:
         acc = history.accuracy[i]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from micrograd_ed.data import load_digits
 from micrograd_ed.nn import MLP
-from micrograd_ed.optim import Adam
+from micrograd_ed.optim import Adam, StepDecay
 from micrograd_ed.train import History, accuracy, fit
 
 
@@ -31,22 +31,28 @@ class DigitsResult:
         return asdict(self)
 
 
-def digit_network(activation: str = "sigmoid", seed: int = 0) -> MLP:
+def digit_network(activation: str = "tanh", seed: int = 0) -> MLP:
     """MLP(784, [16, 16, 10]) with Xavier init (13,002 parameters)."""
     return MLP(784, [16, 16, 10], activation=activation, output_activation="linear",
                init="xavier", seed=seed)
 
 
-def train_digits(epochs: int = 12, batch_size: int = 32, lr: float = 0.01,
-                 activation: str = "sigmoid", seed: int = 0, progress: bool = True,
+def train_digits(epochs: int = 15, batch_size: int = 32, lr: float = 0.01,
+                 activation: str = "tanh", seed: int = 0, progress: bool = True,
                  model: MLP | None = None) -> tuple[MLP, History, DigitsResult]:
-    """Train the digit network on the fixed 4,000 / 1,000 split; return it and what it scored."""
+    """Train the digit network on the fixed 4,000 / 1,000 split; return it and what it scored.
+
+    The recipe (Adam, lr 0.01 halved every 5 epochs, mini-batches of 32, 15
+    epochs) was chosen on a validation split carved out of the 4,000 training
+    digits; the 1,000 test digits are only used to report the final accuracy.
+    """
     split = load_digits()
     model = model or digit_network(activation, seed)
+    optimizer = Adam(model.parameters(), lr=lr)
     start = time.perf_counter()
     history = fit(model, split.X_train, split.y_train, loss="cross_entropy",
-                  optimizer=Adam(model.parameters(), lr=lr), epochs=epochs,
-                  batch_size=batch_size, seed=seed, progress=progress)
+                  optimizer=optimizer, schedule=StepDecay(optimizer, step_size=5, gamma=0.5),
+                  epochs=epochs, batch_size=batch_size, seed=seed, progress=progress)
     seconds = time.perf_counter() - start
     result = DigitsResult(epochs=history.epochs, seconds=seconds,
                           train_accuracy=accuracy(model, split.X_train, split.y_train),

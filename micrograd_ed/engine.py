@@ -124,7 +124,17 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         """z = x + y;  dz/dx = 1,  dz/dy = 1."""
-        if other.__class__ is Value:
+        if other.__class__ is Value and not _anomaly:
+            # _binary(x + y, "+", self, other, 1.0, 1.0), written out: + and *
+            # make most nodes of a network, and one function call fewer per
+            # node saves about 5% of a training step.
+            z = _new(Value)
+            z.data = self.data + other.data
+            z._p0, z._d0 = self, 1.0            # parent 0 and dz/d(parent 0)
+            z._p1, z._d1 = other, 1.0           # parent 1 and dz/d(parent 1)
+            z.grad, z.op, z._n = 0.0, "+", 0
+            return z
+        if other.__class__ is Value:            # anomaly mode: _binary checks
             return _binary(self.data + other.data, "+", self, other, 1.0, 1.0)
         c = _constant(other, "+", self)
         if c.__class__ is Value:
@@ -135,6 +145,14 @@ class Value:
 
     def __mul__(self, other: Value | Number) -> Value:
         """z = x * y;  dz/dx = y,  dz/dy = x."""
+        if other.__class__ is Value and not _anomaly:
+            x, y = self.data, other.data        # _binary(x * y, "*", self, other, y, x),
+            z = _new(Value)                     # written out as in __add__
+            z.data = x * y
+            z._p0, z._d0 = self, y
+            z._p1, z._d1 = other, x
+            z.grad, z.op, z._n = 0.0, "*", 0
+            return z
         if other.__class__ is Value:
             x, y = self.data, other.data
             return _binary(x * y, "*", self, other, y, x)
@@ -381,7 +399,9 @@ def _unary(data: Data, op: str, p: Value, d: Data, const: Data | None = None) ->
 
 
 def _binary(data: Data, op: str, p0: Value, p1: Value, d0: Data, d1: Data) -> Value:
-    """A node with two parents (possibly the same Value twice, as in a * a)."""
+    """A node with two parents (possibly the same Value twice, as in a * a).
+
+    `__add__` and `__mul__` build theirs the same way, inline: keep them in step."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0
@@ -607,26 +627,32 @@ def _count_uses(nodes: list[Value]) -> None:
         if p is None:               # an n-ary node: its parents are in a tuple
             for p in v._p1:
                 n = p._n
-                if n is not None:
-                    if n == 0:
-                        nodes.append(p)
+                if n is not None:   # (a leaf's is None)
+                    if n:
+                        p._n = n + 1
+                    else:
+                        p._n = 1
                         p.grad = 0.0
-                    p._n = n + 1
+                        nodes.append(p)
             continue
         n = p._n
         if n is not None:
-            if n == 0:
-                nodes.append(p)
+            if n:                   # met again
+                p._n = n + 1
+            else:                   # first met
+                p._n = 1
                 p.grad = 0.0
-            p._n = n + 1
+                nodes.append(p)
         p = v._p1
         if p is not None:
             n = p._n
             if n is not None:
-                if n == 0:
-                    nodes.append(p)
+                if n:
+                    p._n = n + 1
+                else:
+                    p._n = 1
                     p.grad = 0.0
-                p._n = n + 1
+                    nodes.append(p)
 
 
 def _backpropagate(root: Value) -> None:
@@ -641,24 +667,30 @@ def _backpropagate(root: Value) -> None:
                 p.grad += d * g
                 n = p._n
                 if n is not None:
-                    p._n = n - 1
                     if n == 1:
+                        p._n = 0
                         ready.append(p)
+                    else:
+                        p._n = n - 1
             continue
         p.grad += v._d0 * g
         n = p._n
         if n is not None:
-            p._n = n - 1
-            if n == 1:
+            if n == 1:              # its last use: p's grad is complete
+                p._n = 0
                 ready.append(p)
+            else:
+                p._n = n - 1
         p = v._p1
         if p is not None:
             p.grad += v._d1 * g
             n = p._n
             if n is not None:
-                p._n = n - 1
                 if n == 1:
+                    p._n = 0
                     ready.append(p)
+                else:
+                    p._n = n - 1
 
 
 def _backpropagate_general(root: Value) -> None:

@@ -172,6 +172,12 @@ def test_graph_read_only_folder(tmp_path):
         locked.chmod(0o700)
 
 
+def test_graph_too_big_to_read_is_refused_with_the_option_to_raise(tmp_path):
+    done = run("graph", "a*a*a*a*a", "--set", "a=2", "--max-nodes", "5", cwd=tmp_path)
+    assert_one_line_error(done, 1, "9 nodes", "--max-nodes 9")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_debug_shows_the_traceback(tmp_path):
     done = run("graph", "a.b", "--set", "a=1", "--debug", cwd=tmp_path)
     assert done.returncode == 1
