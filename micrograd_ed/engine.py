@@ -344,17 +344,17 @@ class Value:
         if not self.op:             # a leaf: d self / d self = 1, and nothing below it
             self.grad += 1.0
             return
-        nodes = [self]
         try:
-            _count_uses(nodes)      # walk 1 (see "graph algorithms" below)
+            _count_uses(self)       # walk 1 (see "graph algorithms" below)
             self.grad = 1.0
             if _anomaly or _batched:
                 _backpropagate_general(self)
             else:
                 _backpropagate(self)
         except BaseException:       # e.g. an anomaly: leave every use count at 0 again
-            for v in nodes:
-                v._n = 0
+            for v in topological_order(self):
+                if v._n is not None:
+                    v._n = 0
             raise
 
     # ---------------------------------------------------------- conveniences
@@ -616,13 +616,18 @@ def topological_order(root: Value) -> list[Value]:
 # count in the node's `_n` slot: 0 on every interior node outside backward(),
 # None on leaves, which are never waited for (a leaf has nothing to pass on).
 # Each walk inlines its per-edge step (below, once per slot) because a function
-# call per edge would cost more than the step itself.
+# call per edge would cost more than the step itself. Their to-do lists are
+# stacks: a node leaves the list right after it joined, while it is still in
+# the CPU cache (a list holding all 65k nodes of a network touches each one
+# again, in scattered order, when it is freed).
 
 
-def _count_uses(nodes: list[Value]) -> None:
-    """Walk 1, from ``nodes == [root]``: count the uses of every interior node below
-    the root (into `_n`), reset its grad to 0, and append it to `nodes` when first met."""
-    for v in nodes:                 # the list grows while we walk it
+def _count_uses(root: Value) -> None:
+    """Walk 1: count the uses of every interior node below `root` (into `_n`), and
+    reset its grad to 0 when first met."""
+    todo = [root]                   # met, parents not yet looked at (a stack: see below)
+    while todo:
+        v = todo.pop()
         p = v._p0
         if p is None:               # an n-ary node: its parents are in a tuple
             for p in v._p1:
@@ -633,7 +638,7 @@ def _count_uses(nodes: list[Value]) -> None:
                     else:
                         p._n = 1
                         p.grad = 0.0
-                        nodes.append(p)
+                        todo.append(p)
             continue
         n = p._n
         if n is not None:
@@ -642,7 +647,7 @@ def _count_uses(nodes: list[Value]) -> None:
             else:                   # first met
                 p._n = 1
                 p.grad = 0.0
-                nodes.append(p)
+                todo.append(p)
         p = v._p1
         if p is not None:
             n = p._n
@@ -652,14 +657,15 @@ def _count_uses(nodes: list[Value]) -> None:
                 else:
                     p._n = 1
                     p.grad = 0.0
-                    nodes.append(p)
+                    todo.append(p)
 
 
 def _backpropagate(root: Value) -> None:
     """Walk 2, the chain rule: parent.grad += local_grad * node.grad, releasing each
     parent (counting its `_n` back down to 0) once all its uses have been applied."""
-    ready = [root]
-    for v in ready:                 # the list grows while we walk it
+    ready = [root]                  # complete grads, not yet passed on
+    while ready:
+        v = ready.pop()
         g = v.grad                  # complete: every use of v has been applied
         p = v._p0
         if p is None:

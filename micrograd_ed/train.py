@@ -264,7 +264,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
     history, stopper = History(), _EarlyStopping(early_stopping, model)
     with _progress_bar(epochs * math.ceil(len(X) / max(1, size)), progress) as bar:
         for epoch in range(epochs):
-            bar.set_description(f"epoch {epoch + 1}/{epochs}")
+            bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
             loss_e, acc_e = _train_epoch(model, X, y, task, optimizer, size, seed, epoch,
                                          l2, batched, bar)
             history.loss.append(loss_e)
@@ -273,7 +273,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
                 v_loss, v_acc = _evaluate(model, *val, task, l2)
                 history.val_loss.append(v_loss)
                 history.val_accuracy.append(v_acc)
-            bar.set_postfix(_postfix(history))
+            bar.set_postfix(_postfix(history), refresh=False)
             if schedule is not None:
                 schedule.step()
             monitored = history.val_loss[-1] if val is not None else loss_e

@@ -205,8 +205,9 @@ def test_large_value_shows_its_repr_and_a_hint():
 def test_diagram_repr_and_mimebundle(no_dot):
     d = small()
     assert "graph of 'L'" in repr(d)
-    bundle = d._repr_mimebundle_()
+    bundle, metadata = d._repr_mimebundle_()
     assert bundle["image/svg+xml"] == d.svg() == d._repr_svg_()
+    assert metadata == {"image/svg+xml": {"unconfined": True}}  # wide graphs scroll
 
 
 def test_paths_are_accepted_as_str(tmp_path):

@@ -65,13 +65,16 @@ class Diagram:
         except backends.RendererNotFoundError:
             return None  # Jupyter falls back to the text repr
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Jupyter's view: the SVG at its full size (a wide graph scrolls instead of
+        being shrunk to the page width), or the text with the reason it is not drawn."""
         bundle = {"text/plain": repr(self)}
         try:
             bundle["image/svg+xml"] = self.svg()
         except backends.RendererNotFoundError as e:
             bundle["text/plain"] += f"\n(not drawn: {e})"
-        return bundle
+            return bundle
+        return bundle, {"image/svg+xml": {"unconfined": True}}
 
     def __repr__(self) -> str:
         what = f" {self.summary}" if self.summary else ""
