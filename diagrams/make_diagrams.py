@@ -19,6 +19,7 @@ import numpy as np
 from micrograd_ed.engine import Value
 from micrograd_ed.nn import MLP
 from micrograd_ed.viz import Diagram, draw_graph, draw_network
+from micrograd_ed.worked_example import chain_rule_example
 
 HERE = Path(__file__).resolve().parent
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -27,14 +28,7 @@ XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
 
 def chain_rule() -> Diagram:
     """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2, after backward: dL/da = b*f = 6."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
+    L = chain_rule_example()
     L.backward()
     return draw_graph(L, title="The chain rule: L = (a\u00b7b + c)\u00b7f, after L.backward()")
 

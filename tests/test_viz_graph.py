@@ -14,6 +14,7 @@ from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.nn import MLP
 from micrograd_ed.viz import GraphTooLargeError, draw_graph
 from micrograd_ed.viz.dot import fmt, quote
+from micrograd_ed.worked_example import chain_rule_example
 
 SVG = "{http://www.w3.org/2000/svg}"
 _NODE = re.compile(r'^\s*(\w+) \[label="((?:[^"\\]|\\.)*)"(.*)\];$', re.M)
@@ -45,16 +46,9 @@ def clusters_of(source: str) -> dict[str, list[str]]:
 
 
 def chain() -> tuple[Value, dict[str, Value]]:
-    """The lecture's L = (a*b + c) * f, not yet backpropagated."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+    """The lecture's L = (a*b + c) * f, not yet backpropagated, and its nodes by label."""
+    L = chain_rule_example()
+    return L, {v.label: v for v in topological_order(L)}
 
 
 def snapshot(root: Value) -> list[tuple]:

@@ -235,11 +235,12 @@ def chain_case(n: int):
 
 # ----------------------------------------------------------------- digits
 DIGITS_SNIPPET = """
-import json, resource, sys, time
-from micrograd_ed.train import train_digits
-result = train_digits(seed=0, progress=False)
-result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(result))
+import json, resource
+from micrograd_ed.digits import train_digits
+_, _, result = train_digits(seed=0, progress=False)
+out = result.as_dict()
+out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
 """
 
 
