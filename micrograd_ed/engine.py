@@ -9,24 +9,26 @@ Read this file top to bottom. Every node stores
                      value (so each op's math stands in one place),
 * ``grad``        -- ``dL/d self``, filled in by :meth:`Value.backward`.
 
-Backpropagation is then a single loop over the nodes in reverse topological
-order: ``parent.grad += local_grad * node.grad`` (the chain rule, summed over
-every path). Nodes point only at their parents and hold no closures, so a graph
-has no reference cycles and is freed by reference counting the moment its last
-reference goes.
+Backpropagation then visits the nodes children first (a node once every node
+that uses it is done) and applies ``parent.grad += local_grad * node.grad``
+along each edge (the chain rule, summed over every path). Nodes point only at
+their parents and hold no closures, so a graph has no reference cycles and is
+freed by reference counting the moment its last reference goes.
 
-Storage, for speed (the forward pass of a training step makes tens of
-thousands of nodes, and Python's garbage collector re-scans every live one
-several times while they are made): a node is ONE object with slots, no
-tuples or closures of its own. Almost every op has one or two operands, so the
-edges live in four slots, and ``parents`` / ``local_grads`` rebuild the tuples
-on demand::
+Storage, for speed. A training step makes tens of thousands of nodes, and
+Python's garbage collector re-scans every live one several times while they
+are being made, so a node is ONE object with few slots, and no tuples or
+closures of its own. Almost every op has one or two operands, so the edges live
+in four slots, and ``parents`` / ``local_grads`` build the tuples on demand::
 
     node     _p0        _d0      _p1              _d1
     leaf     None       -        ()               ()
-    unary    parent     d        None             const (or empty)
+    unary    parent     d        None             const/-
     binary   parent 0   d0       parent 1         d1
-    n-ary    None       const    tuple(parents)   tuple(local grads)
+    n-ary    None       const/-  tuple(parents)   tuple(local grads)
+
+``_n`` is backward()'s counter (see "graph algorithms"); ``label`` and
+``scope`` live in slots that most nodes leave empty.
 
 Batched mode: ``data`` may also be a 1-D numpy array holding one entry per
 sample. Every op then works elementwise, and a node whose ``data`` is a plain
@@ -60,6 +62,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "op", "_p0", "_d0", "_p1", "_d1", "_n", "_label", "_scope")
+    __array_ufunc__ = None  # `array * v` calls v.__rmul__ instead of making an object array
 
     def __init__(self, data: Number | np.ndarray, label: str = "") -> None:
         self.data = _check_data(data, label)
@@ -97,7 +100,7 @@ class Value:
 
     @label.setter
     def label(self, label: str) -> None:
-        self._label = label
+        self._label = _check_label(label)
 
     @property
     def const(self) -> Data | None:
@@ -111,6 +114,7 @@ class Value:
 
     @property
     def scope(self) -> object:
+        """Which module (layer, neuron) made this node, if `nn` recorded it; else None."""
         return getattr(self, "_scope", None)
 
     @scope.setter
@@ -284,6 +288,17 @@ class Value:
             return _unary(x, "relu", self, 1.0)
         return _unary(0.0, "relu", self, 0.0)
 
+    def step(self) -> Value:
+        """The perceptron's threshold: z = 1 if x > 0 else 0;  dz/dx = 0.
+
+        The slope is 0 everywhere (undefined at 0), so no gradient flows back
+        through a step: gradient descent cannot learn through it.
+        """
+        x = self.data
+        if x.__class__ is _ndarray:
+            return _unary((x > 0) * 1.0, "step", self, np.zeros_like(x))
+        return _unary(1.0 if x > 0 else 0.0, "step", self, 0.0)
+
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """z = x if x > 0 else slope*x;  dz/dx = 1 if x > 0 else slope."""
         x = self.data
@@ -376,8 +391,9 @@ class Value:
 
 
 # ------------------------------------------------------------- node helpers
-# The ops above only call these three constructors; they do no input checks
-# (the ops did them). `detect_anomaly()` swaps in checking versions. They fill
+# The ops above make their nodes with these three constructors (`+` and `*`
+# write theirs out, see __add__); they do no input checks (the ops did them).
+# `detect_anomaly()` swaps in checking versions. They fill
 # the slots directly (no __init__): that is the cheapest way Python has to make
 # an object, and it runs once per node.
 _new = object.__new__
@@ -615,19 +631,22 @@ def topological_order(root: Value) -> list[Value]:
 # backward() itself: the same two walks, written out for speed. They keep the
 # count in the node's `_n` slot: 0 on every interior node outside backward(),
 # None on leaves, which are never waited for (a leaf has nothing to pass on).
+# (So two threads must not run backward() at once through the same interior
+# nodes; grads could not be shared that way anyway.)
 # Each walk inlines its per-edge step (below, once per slot) because a function
 # call per edge would cost more than the step itself. Their to-do lists are
-# stacks: a node leaves the list right after it joined, while it is still in
+# stacks: a node leaves the list soon after it joined, while it is still in
 # the CPU cache (a list holding all 65k nodes of a network touches each one
-# again, in scattered order, when it is freed).
+# again, in scattered order, when it is freed). `for v in iter(stack.pop, None)`
+# pops in C, and, unlike `while stack:`, is a loop that Python 3.11 specialises
+# from the first call.
 
 
 def _count_uses(root: Value) -> None:
     """Walk 1: count the uses of every interior node below `root` (into `_n`), and
     reset its grad to 0 when first met."""
-    todo = [root]                   # met, parents not yet looked at (a stack: see below)
-    while todo:
-        v = todo.pop()
+    todo = [None, root]             # met, parents not yet looked at (a stack: see above)
+    for v in iter(todo.pop, None):  # pop until the None at the bottom
         p = v._p0
         if p is None:               # an n-ary node: its parents are in a tuple
             for p in v._p1:
@@ -663,9 +682,8 @@ def _count_uses(root: Value) -> None:
 def _backpropagate(root: Value) -> None:
     """Walk 2, the chain rule: parent.grad += local_grad * node.grad, releasing each
     parent (counting its `_n` back down to 0) once all its uses have been applied."""
-    ready = [root]                  # complete grads, not yet passed on
-    while ready:
-        v = ready.pop()
+    ready = [None, root]            # complete grads, not yet passed on (a stack)
+    for v in iter(ready.pop, None):
         g = v.grad                  # complete: every use of v has been applied
         p = v._p0
         if p is None:
@@ -700,7 +718,7 @@ def _backpropagate(root: Value) -> None:
 
 
 def _backpropagate_general(root: Value) -> None:
-    """Walk 2 for batched values and anomaly mode (same order, one edge at a time).
+    """Walk 2 for batched values and anomaly mode (the same algorithm, an edge at a time).
 
     A contribution to a float node (a parameter) is summed over the batch
     before it is added: its gradient is the sum of the per-sample gradients.

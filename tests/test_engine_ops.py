@@ -198,3 +198,27 @@ class TestEdgePoints:
 
     def test_exp_of_large_negative_underflows_to_zero(self):
         assert grad_of(lambda v: v.exp(), -1000.0) == (0.0, 0.0)
+
+
+def test_step_has_zero_slope_everywhere():
+    for x in (-2.0, 0.0, 1e-9, 3.0):
+        value, grad = grad_of(lambda v: v.step(), x)
+        assert value == float(x > 0) and grad == 0.0
+    batch = Value(np.array([-1.0, 0.0, 2.0])).step()
+    np.testing.assert_array_equal(batch.data, [0.0, 0.0, 1.0])
+
+
+def test_numpy_array_on_the_left_defers_to_value():
+    x = np.array([1.0, 2.0])
+    w = Value(3.0, label="w")
+    out = x * w
+    assert isinstance(out, Value)
+    np.testing.assert_array_equal(out.data, [3.0, 6.0])
+    out.sum().backward()
+    assert w.grad == 3.0
+
+
+def test_label_setter_checks_the_type():
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="label must be a str"):
+        v.label = 5
