@@ -8,18 +8,13 @@ import sys
 import pytest
 
 from micrograd_ed import Value, topological_order, zero_grad
+from micrograd_ed.worked_example import chain_rule_example
 
 
 def lecture_graph():
-    """L = (a*b + c) * f, the lecture's chain-rule example."""
-    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return a, b, c, f, e, d, L
+    """L = (a*b + c) * f, the lecture's chain-rule example: (a, b, c, f, e, d, L)."""
+    nodes = {v.label: v for v in topological_order(chain_rule_example())}
+    return tuple(nodes[name] for name in "abcfedL")
 
 
 def test_lecture_example_by_hand():
