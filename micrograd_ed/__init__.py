@@ -13,7 +13,15 @@ The pieces, each in its own module: ``engine`` (Value, backward), ``gradcheck``,
 draw_network).
 """
 
-from micrograd_ed.engine import Value, detect_anomaly, dot, fused_sum, topological_order, zero_grad
+from micrograd_ed.engine import (
+    Value,
+    backward_order,
+    detect_anomaly,
+    dot,
+    fused_sum,
+    topological_order,
+    zero_grad,
+)
 from micrograd_ed.gradcheck import gradcheck, numerical_grad
 from micrograd_ed.nn import MLP, Layer, Module, Neuron, Perceptron
 from micrograd_ed.optim import SGD, Adam
@@ -23,6 +31,6 @@ from micrograd_ed.viz import draw_graph, draw_network
 __all__ = [
     "MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Perceptron", "Value", "accuracy",
     "detect_anomaly", "dot", "draw_graph", "draw_network", "fit", "fused_sum", "gradcheck",
-    "numerical_grad", "predict", "topological_order", "zero_grad",
+    "backward_order", "numerical_grad", "predict", "topological_order", "zero_grad",
 ]
 __version__ = "0.1.0"

@@ -628,6 +628,38 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
+def backward_order(root: Value) -> list[Value]:
+    """The interior nodes in exactly the order backward() passes their gradients on.
+
+    Root first; a node comes once every node that uses it has passed its share to it
+    (its grad is complete then). Leaves pass nothing on, so they are not listed. Pure: it
+    only reads the graph, mirroring the two walks below (a last-in, first-out to-do list),
+    so the step-through player can replay backward() edge by edge in its real order.
+    """
+    uses: dict[Value, int] = {}
+    todo = [root]
+    while todo:
+        v = todo.pop()
+        for p in v.parents:
+            if p.op:                        # interior: backward() waits for all its uses
+                if p in uses:
+                    uses[p] += 1
+                else:
+                    uses[p] = 1
+                    todo.append(p)
+    order = []
+    ready = [root] if root.op else []
+    while ready:
+        v = ready.pop()
+        order.append(v)
+        for p in v.parents:
+            if p.op:
+                uses[p] -= 1
+                if uses[p] == 0:
+                    ready.append(p)
+    return order
+
+
 # backward() itself: the same two walks, written out for speed. They keep the
 # count in the node's `_n` slot: 0 on every interior node outside backward(),
 # None on leaves, which are never waited for (a leaf has nothing to pass on).

@@ -124,3 +124,20 @@ def test_graph_of_a_training_step_leaves_no_cyclic_garbage():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_backward_order_lists_each_interior_node_after_all_its_users():
+    from micrograd_ed import backward_order
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b
+    d = e + a
+    L = (d * e).tanh()
+    order = backward_order(L)
+    assert order[0] is L and set(order) == {L, L.parents[0], d, e}
+    position = {v: i for i, v in enumerate(order)}
+    for v in order:
+        for p in v.parents:
+            if p.op:
+                assert position[p] > position[v]
+    assert backward_order(a) == []
