@@ -14,13 +14,13 @@ file can only ever produce numbers.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from typing import Any
+
+from micrograd_ed.files import write_atomic
 
 FORMAT = "micrograd_ed.model"
 VERSION = 1
@@ -37,25 +37,12 @@ class StateDictError(ValueError):
 
 
 def write_text_atomic(path: PathLike, text: str) -> None:
-    """Write `text` to `path` via a temporary file in the same folder and ``os.replace``.
+    """Write `text` to `path` atomically, through links, with the user's umask.
 
-    If anything fails the temporary file is removed and an existing `path` is untouched.
+    See :func:`micrograd_ed.files.write_atomic`: if anything fails, an existing `path` is
+    untouched and no temporary file is left.
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, text)
 
 
 def write_model_file(path: PathLike, cls_name: str, config: dict[str, Any],

@@ -1,0 +1,47 @@
+"""Pausing Python's cyclic garbage collector while a graph is alive.
+
+A micrograd_ed graph has no reference cycles: a node points only at its parents and holds no
+closures, so reference counting frees a whole graph the moment its root is dropped. The cyclic
+collector still runs every few hundred allocations and re-scans every live node each time;
+with a graph of 10^6 nodes alive, building each new node costs several times what it costs in
+a small graph. :func:`paused_gc` turns the collector off for a block (a training step, a
+gradient check) and back on after it, so graph building stays linear in the graph's size.
+
+The collector is one per process: pausing it is a process-wide effect, so pauses are counted
+(under a lock) and the collector comes back on only when the last pause ends, and only if it
+was on when the first began. Code that makes real cycles inside the block is collected once
+the block ends.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_state = {"depth": 0, "was_enabled": False}
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Inside this block the cyclic garbage collector does not run (nests, thread-safe).
+
+    >>> import gc
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    """
+    with _lock:
+        if _state["depth"] == 0:
+            _state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _state["depth"] -= 1
+            if _state["depth"] == 0 and _state["was_enabled"]:
+                gc.enable()
