@@ -253,8 +253,9 @@ class Steps:
         elif ps.count == 1:
             total = f"The only path: grad {who} = {products[0]}{check}"
         elif ps.count <= len(listed):
-            total = (f"Sum over the {ps.count} paths: grad {who} = {_sum_text(
-                [p.product for p in ps.listed], num)} = {num(ps.total)}{check}")
+            sums = _sum_text([p.product for p in ps.listed], num)
+            total = (f"Sum over the {ps.count} paths: grad {who} = {sums} = "
+                     f"{num(ps.total)}{check}")
         else:
             total = (f"{ps.count:,} paths ({len(listed)} listed); the sum of all their "
                      f"products is grad {who} = {num(ps.total)}{check}")

@@ -290,6 +290,8 @@ def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
             classes.append("mg-pending")
         if key == view.edge:
             classes.append("mg-edge-current")
+        if view.op is not None and key[0] == view.op:
+            classes.append("mg-edge-in")
         g.set("class", " ".join(classes))
         for el in g.iter(_TEXT):
             cls = el.get("class", "")
@@ -298,6 +300,10 @@ def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
                 el.text = f"data {text if text is not None else '?'}"
             elif cls == "mg-egrad":
                 el.text = share if share is not None else "grad ?"
+    for g in root.iter(_G):
+        k = g.get("data-opedge")
+        if k is not None and int(k) in view.future:
+            g.set("class", "edge mg-pending")
     if view.op is not None and view.op in ops:
         ops[view.op].set("class", "node mg-op mg-current")
     style = ET.Element("style")
