@@ -126,10 +126,13 @@ def level5(rng: random.Random) -> tuple[dict[str, float], Steps]:
 DRAWS: dict[int, Draw] = {1: level1, 2: level2, 3: level3, 4: level4, 5: level5}
 
 # Which data blanks a level asks for: every computed value, except at level 5, where the
-# forward pass of the hidden layer is given and only the activations are asked.
+# hidden neurons' weighted sums are given (the sheet is about backprop) and everything from
+# the activations on is asked. A given value is never downstream of a blank, so no given
+# number gives an answer away.
+LEVEL5_GIVEN = frozenset({"p11", "p12", "p21", "p22", "s1", "s2", "z1", "z2"})
 DATA_BLANKS: dict[int, Callable[[str], bool]] = {
     1: lambda name: True, 2: lambda name: True, 3: lambda name: True, 4: lambda name: True,
-    5: lambda name: name in ("h1", "h2", "o", "L"),
+    5: lambda name: name not in LEVEL5_GIVEN,
 }
 MAGNITUDE = {1: (1.0, 300.0), 2: (1.0, 300.0), 3: (0.01, 100.0), 4: (0.001, 100.0),
              5: (0.001, 100.0)}

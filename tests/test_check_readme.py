@@ -30,5 +30,6 @@ def test_worksheet_command_shown_works(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(command) == 0
     out = command[command.index("--out") + 1]
-    for name in ("worksheet.svg", "answers.svg", "worksheet.json"):
+    for name in ("worksheet.svg", "worksheet.pdf", "answers.svg", "answers.pdf",
+                 "worksheet.json"):
         assert (tmp_path / out / name).is_file()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,35 @@ def test_answer_key_agrees_with_torch_float64(level):
             t = nodes[b.name]
             want = t.item() if b.quantity == "data" else t.grad.item()
             assert b.answer == pytest.approx(want, rel=1e-12, abs=1e-12), (seed, b)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_no_given_number_is_downstream_of_a_blank(level):
+    """A value shown on the sheet must not be computed from a blank (it would give it away)."""
+    for seed in range(5):
+        sheet = make_worksheet(level, seed)
+        blank = {b.name for b in sheet.blanks if b.quantity == "data"}
+        made_from = {name: set(names_in(text)) for name, text in sheet.steps}
+        tainted = set(blank)
+        for name, _ in sheet.steps:
+            if made_from[name] & tainted:
+                tainted.add(name)
+        shown = {name for name, _ in sheet.steps} - blank
+        assert not shown & tainted, (level, seed, shown & tainted)
+
+
+def test_pdfs_are_written_when_the_renderer_can(tmp_path):
+    from micrograd_ed.worksheet import pdf_supported
+    if not pdf_supported():
+        pytest.skip("this renderer cannot write PDF")
+    make_worksheet(4, 2, tmp_path)
+    for name in ("worksheet.pdf", "answers.pdf"):
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        text = subprocess.run([pdftotext, str(tmp_path / "worksheet.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "?" in text and "Backprop worksheet" in text
 
 
 def test_blanks_come_data_forward_then_grads_backward():
@@ -161,7 +191,10 @@ def test_refuses_a_file_as_the_folder(tmp_path):
 def test_cli_writes_the_files(tmp_path, capsys):
     out = tmp_path / "sheet"
     assert main(["worksheet", "--level", "2", "--seed", "7", "--out", str(out)]) == 0
-    assert {"worksheet.svg", "answers.svg", "worksheet.json"} <= {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir()}
+    assert {"worksheet.svg", "answers.svg", "worksheet.json"} <= names
+    from micrograd_ed.worksheet import pdf_supported
+    assert ({"worksheet.pdf", "answers.pdf"} <= names) == pdf_supported()
     printed = capsys.readouterr().out
     assert "worksheet level 2, seed 7" in printed and "blanks" in printed
     assert json.loads((out / "worksheet.json").read_text()) == json.loads(
