@@ -18,16 +18,17 @@ The steps themselves come from :mod:`micrograd_ed.viz.steps`; the picture is dra
 from __future__ import annotations
 
 import html
-import inspect
 import os
 import textwrap
+import warnings
+from dataclasses import replace
 from pathlib import Path
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.files import write_atomic
 from micrograd_ed.viz import page
 from micrograd_ed.viz.diagram import Diagram
-from micrograd_ed.viz.graph import GraphTooLargeError, draw_graph
+from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, draw_graph
 from micrograd_ed.viz.scopes import count_nodes
 from micrograd_ed.viz.steps import (
     Numbers,
@@ -41,8 +42,8 @@ from micrograd_ed.viz.steps import (
     wrap_name,
 )
 from micrograd_ed.viz.steps_svg import Tagged, View, add_tags, bake, tag_svg
+from micrograd_ed.viz.themes import THEMES, get_theme
 
-THEMES = ("notebook", "slide", "print")
 STYLES = ("page.css", "controls.css", "steps.css")
 SCRIPTS = ("controls.js", "steps.js")
 JUPYTER_HEIGHT = 680
@@ -50,7 +51,7 @@ JUPYTER_HEIGHT = 680
 
 def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
                  max_nodes: int = 200, paths_to: Value | None = None,
-                 precision: int = 4) -> Steps:
+                 precision: int | None = None) -> Steps:
     """The steps of the forward and backward pass through ``root``'s graph, as a player.
 
     forward: start with the forward pass (one step per op); False starts at the seed.
@@ -59,7 +60,7 @@ def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
         (GraphTooLargeError, which gives the count and what to do).
     paths_to: a Value of the graph (usually a leaf) whose paths to the root the page
         highlights from the start, with each path's product of local gradients.
-    precision: significant digits of every number shown.
+    precision: significant digits of every number shown (default: the theme's).
 
     The graph is only read: the numbers are replayed from ``data`` and ``local_grads``
     in backward()'s own order, so the last step shows what one backward() gives.
@@ -71,12 +72,13 @@ def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
         raise TypeError(f"forward must be True or False, got {forward!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
-    num = Numbers(precision)
+    num = Numbers(precision if precision is not None else get_theme(theme).precision)
     nodes = topological_order(root)
     count = count_nodes(nodes, {}, collapse=False)
     if count > max_nodes:
         raise GraphTooLargeError(_too_large(nodes, count, max_nodes))
     nodes, names, steps = build_steps(root, forward=forward, num=num)
+    steps = _note_stale(nodes, names, steps, num)
     target = None
     if paths_to is not None:
         index = {v: k for k, v in enumerate(nodes)}
@@ -86,12 +88,32 @@ def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
             raise ValueError(f"paths_to must be a Value of this graph; {what} is not one "
                              f"of the {len(nodes)} nodes that {names[-1]!r} depends on")
         target = index[paths_to]
-    return Steps(root, nodes, names, steps, theme=theme, paths_to=target, num=num)
+    return Steps(root, nodes, names, steps, theme=theme, paths_to=target, num=num,
+                 precision=precision)
 
 
 def _check_theme(theme: object) -> None:
-    if theme not in THEMES:
+    if not isinstance(theme, str) or theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}: choose one of {', '.join(THEMES)}")
+
+
+def _note_stale(nodes: list[Value], names: list[str], steps: list[Step],
+                num: Numbers) -> list[Step]:
+    """Say so on the first step when the graph's grads are not those of one fresh
+    backward() (an earlier backward() without zero_grad()): the player shows a fresh one."""
+    final = replay(len(nodes), steps)
+    if all(v.grad == 0 for v in nodes):
+        return steps                        # backward() not called yet: nothing to compare
+    off = [k for k, v in enumerate(nodes) if final.grad[k] is not None
+           and v.grad != final.grad[k]]
+    if not off:
+        return steps
+    k = off[0]
+    note = (f"\nNote: this graph's grads include an earlier backward() (grad "
+            f"{wrap_name(names[k])} is {num(nodes[k].grad)}, one pass gives "
+            f"{num(final.grad[k])}): the player shows one fresh pass, as after zero_grad().")
+    first = steps[0]
+    return [replace(first, caption=first.caption + note), *steps[1:]]
 
 
 def _too_large(nodes: list[Value], count: int, max_nodes: int) -> str:
@@ -112,12 +134,14 @@ class Steps:
     """
 
     def __init__(self, root: Value, nodes: list[Value], names: list[str], steps: list[Step],
-                 *, theme: str, paths_to: int | None, num: Numbers) -> None:
+                 *, theme: str, paths_to: int | None, num: Numbers,
+                 precision: int | None = None) -> None:
         self.root, self.nodes, self.names, self.steps = root, nodes, names, steps
         self.theme, self.paths_to, self.num = theme, paths_to, num
+        self.precision = precision
         self._index = {v: k for k, v in enumerate(nodes)}
         self._users = users(nodes)
-        self._views: list[dict] | None = None
+        self._views: dict[str, list[dict]] = {}
         self._pictures: dict[str, Tagged] = {}
 
     # ---------------------------------------------------------------- records
@@ -154,20 +178,27 @@ class Steps:
                 f"({len(self.nodes)} values); .save('x.html') writes the player>")
 
     # ------------------------------------------------------------------ views
-    def views(self) -> list[dict]:
+    def views(self, theme: str | None = None) -> list[dict]:
         """What each step changes on the page (texts by node / edge), as JSON-able dicts.
 
         Keys: ``c`` caption, ``ph`` phase, ``n`` node in focus, ``e`` edge "k_i", ``src``
         the node passing its grad on, ``op`` the op computed, ``d`` data texts,
         ``g`` grad [text, "partial"|"complete"], ``s`` the edge's share text.
         """
-        if self._views is None:
-            self._views = _views(self.nodes, self.steps, self.num)
-        return self._views
+        theme = theme or self.theme
+        if theme not in self._views:
+            t = get_theme(theme)
+            num = Numbers(self.precision if self.precision is not None else t.precision)
+            self._views[theme] = _views(self.nodes, self.steps, num, t.unit_local)
+        return self._views[theme]
 
-    def view(self, k: int) -> View:
+    def _numbers(self, theme: str) -> Numbers:
+        t = get_theme(theme)
+        return Numbers(self.precision if self.precision is not None else t.precision)
+
+    def view(self, k: int, theme: str | None = None) -> View:
         """The whole picture after step ``k``: every text and highlight."""
-        views = self.views()
+        views = self.views(theme)
         data: dict[int, str] = {}
         grad: dict[int, tuple[str, str]] = {}
         share: dict[tuple[int, int], str] = {}
@@ -188,7 +219,7 @@ class Steps:
         theme = theme or self.theme
         _check_theme(theme)
         if theme not in self._pictures:
-            svg = _draw(self.root, theme, len(self.nodes)).svg()
+            svg = _draw(self.root, theme, len(self.nodes), self.precision).svg()
             parents = [[self._index[p] for p in v.parents] for v in self.nodes]
             labels = [v.label for v in self.nodes]
             tagged = tag_svg(svg, parents, labels, self.names)
@@ -201,7 +232,7 @@ class Steps:
         k %= len(self.steps)
         t = self.picture(theme)
         lines = _wrap_caption(self.steps[k].caption, t.width) if caption else None
-        svg = bake(t, self.view(k), self._edge_parent(), lines)
+        svg = bake(t, self.view(k, theme), self._edge_parent(), lines)
         return svg
 
     def _edge_parent(self) -> dict[tuple[int, int], int]:
@@ -303,7 +334,7 @@ class Steps:
                 for k in range(len(self.steps))]
 
     def _frame_source(self, theme: str) -> str:
-        return _draw(self.root, theme, len(self.nodes)).source
+        return _draw(self.root, theme, len(self.nodes), self.precision).source
 
     # ---------------------------------------------------------------- Jupyter
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -339,13 +370,13 @@ class Frame(Diagram):
         raise ValueError(f"a step frame saves as .svg or .pdf, not {p.name!r}")
 
 
-def _draw(root: Value, theme: str, n: int) -> Diagram:
-    """draw_graph in ``theme`` (when the renderer has themes), without a node limit of its
-    own (step_through checked it)."""
-    kwargs = {}
-    if "theme" in inspect.signature(draw_graph).parameters:
-        kwargs["theme"] = theme
-    return draw_graph(root, max_nodes=max(2 * n + 10, 500), **kwargs)
+def _draw(root: Value, theme: str, n: int, precision: int | None) -> Diagram:
+    """draw_graph in ``theme``, without a node limit of its own (step_through checked it).
+    Its stale-gradient warning is left to the player's first caption."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StaleGradientWarning)
+        return draw_graph(root, max_nodes=max(2 * n + 10, 500), theme=theme,
+                          precision=precision)
 
 
 def _wrap_caption(caption: str, width: float) -> list[str]:
@@ -357,7 +388,8 @@ def _wrap_caption(caption: str, width: float) -> list[str]:
     return out
 
 
-def _views(nodes: list[Value], steps: list[Step], num: Numbers) -> list[dict]:
+def _views(nodes: list[Value], steps: list[Step], num: Numbers,
+           unit_local: bool = True) -> list[dict]:
     uses = [0] * len(nodes)
     index = {v: k for k, v in enumerate(nodes)}
     for v in nodes:
@@ -377,12 +409,14 @@ def _views(nodes: list[Value], steps: list[Step], num: Numbers) -> list[dict]:
             view["src"] = k
             v = nodes[k]
             g = _upstream(steps, s.index, k)
-            view["s"] = f"grad {num(s.share)} = {num(g)} \u00d7 {num(v.local_grads[i])}"
+            d = v.local_grads[i]
+            view["s"] = (f"grad {num(s.share)}" if not unit_local and d == 1.0 else
+                         f"grad {num(s.share)} = {num(g)} \u00d7 {num(d)}")
             shares[s.node].append(s.share)
         for k, x in s.grad.items():
             complete = k in s.complete
             text = f"grad {num(x)}"
-            if complete and 1 < len(shares[k]) <= 3:
+            if complete and len(shares[k]) > 1:
                 text += " = " + _sum_text(shares[k], num)
             view["g"][str(k)] = [text, "complete" if complete else "partial"]
         if s.kind == "done":

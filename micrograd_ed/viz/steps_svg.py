@@ -32,6 +32,7 @@ _VALUE = re.compile(r"^[nv](\d+)$")
 _OP = re.compile(r"^(?:n(\d+)_op|op(\d+))$")
 _EDGE_ID = re.compile(r"^e(\d+)_(\d+)$")
 _EDGE = re.compile(r"^[nv](\d+)->(?:n(\d+)_op|op(\d+))$")
+_GHOST = re.compile(r"^v(\d+)_u\d+$")
 _OP_EDGE = re.compile(r"^(?:n(\d+)_op|op(\d+))->[nv](\d+)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -54,6 +55,7 @@ FRAME_STYLE = """
 .mg-edge-current > text { fill: #000; font-weight: bold; }
 .mg-tag { fill: #555; font-style: italic; }
 .mg-caption { fill: #1f2328; }
+.mg-extra { display: none; }
 """
 
 
@@ -100,8 +102,16 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 g.set("data-node", str(k))
                 if labels[k]:
                     g.set("data-label", labels[k])
-                _tag_lines(g, "mg-data", "mg-grad")
+                _tag_value_lines(g, labels[k])
                 _set_title(g, title_el, names[k])
+                continue
+            m = _GHOST.match(gid)
+            if m and int(m.group(1)) < len(labels):
+                k = int(m.group(1))
+                g.set("class", "node mg-ghost")
+                g.set("data-ghost", str(k))
+                _tag_lines(g, "mg-data", "mg-grad")
+                _set_title(g, title_el, f"{names[k]} (drawn again beside this use)")
                 continue
             m = _OP.match(gid) or _OP.match(title)
             if m:
@@ -180,12 +190,40 @@ def _edge_key(gid: str, title: str, parents: list[list[int]],
 
 
 def _tag_lines(g: ET.Element, data_cls: str, grad_cls: str) -> None:
+    """An edge (or a ghost box): its "data …" and "grad …" lines."""
     for t in g.iter(_TEXT):
         s = (t.text or "").lstrip()
         if s.startswith("data "):
             t.set("class", data_cls)
+            t.set("data-prefix", "data ")
         elif s.startswith("grad "):
             t.set("class", grad_cls)
+
+
+def _tag_value_lines(g: ET.Element, label: str) -> None:
+    """A Value box: the last "grad …" line, the line above it (its data: "data 2" in
+    words, "a = 2" or "2" in the slide theme) and any notes below (hidden by the player,
+    whose numbers are one fresh backward pass)."""
+    lines = list(g.iter(_TEXT))
+    at = max((n for n, t in enumerate(lines) if (t.text or "").startswith("grad ")),
+             default=None)
+    if at is None:
+        return
+    lines[at].set("class", "mg-grad")
+    for t in lines[at + 1:]:
+        t.set("class", "mg-extra")
+    if at == 0:
+        return
+    data = lines[at - 1]
+    text = data.text or ""
+    if text.startswith("data "):
+        prefix = "data "
+    elif label and text.startswith(label + " = "):
+        prefix = label + " = "
+    else:
+        prefix = ""
+    data.set("class", "mg-data")
+    data.set("data-prefix", prefix)
 
 
 def _set_title(g: ET.Element, title_el: ET.Element | None, text: str) -> None:
@@ -277,7 +315,7 @@ def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
             cls = el.get("class", "")
             if cls.startswith("mg-data"):
                 text = view.data.get(k)
-                el.text = f"data {text if text is not None else '?'}"
+                el.text = el.get("data-prefix", "") + (text if text is not None else "?")
                 el.set("class", "mg-data" if text is not None else "mg-data mg-unknown")
             elif cls.startswith("mg-grad"):
                 text, status = view.grad.get(k, ("grad ?", "unknown"))
@@ -297,13 +335,19 @@ def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
             cls = el.get("class", "")
             if cls == "mg-edata":
                 text = view.data.get(edge_data[key])
-                el.text = f"data {text if text is not None else '?'}"
+                el.text = "data " + (text if text is not None else "?")
             elif cls == "mg-egrad":
                 el.text = share if share is not None else "grad ?"
     for g in root.iter(_G):
         k = g.get("data-opedge")
         if k is not None and int(k) in view.future:
             g.set("class", "edge mg-pending")
+        k = g.get("data-ghost")
+        if k is not None:
+            for el in g.iter(_TEXT):
+                if el.get("class") == "mg-data":
+                    text = view.data.get(int(k))
+                    el.text = "data " + (text if text is not None else "?")
     if view.op is not None and view.op in ops:
         ops[view.op].set("class", "node mg-op mg-current")
     style = ET.Element("style")

@@ -30,6 +30,7 @@
   all("[data-op]").forEach(function (g) { ops[g.getAttribute("data-op")] = g; });
   all("[data-edge]").forEach(function (g) { edges[g.getAttribute("data-edge")] = g; });
   all("[data-opedge]").forEach(function (g) { opEdges[g.getAttribute("data-opedge")] = g; });
+  var ghosts = all("[data-ghost]");
   var edgeParent = {};
   D.edges.forEach(function (e) { edgeParent[e[0] + "_" + e[1]] = e[2]; });
 
@@ -56,7 +57,7 @@
       g = values[key];
       var d = st.data[key];
       texts(g, "mg-data").forEach(function (t) {
-        setText(t, "data " + (d === undefined ? "?" : d));
+        setText(t, (t.getAttribute("data-prefix") || "") + (d === undefined ? "?" : d));
         toggle(t, "mg-unknown", d === undefined);
       });
       var gr = st.grad[key];
@@ -71,6 +72,11 @@
       toggle(ops[key], "mg-current", String(step.op) === key);
       toggle(opEdges[key], "mg-pending", d === undefined);
     }
+    ghosts.forEach(function (gh) {
+      var gd = st.data[gh.getAttribute("data-ghost")];
+      texts(gh, "mg-data").forEach(function (t) { setText(t, "data " + (gd === undefined ? "?" : gd)); });
+      toggle(gh, "mg-future", gd === undefined);
+    });
     for (key in edges) {
       g = edges[key];
       var share = st.share[key];
