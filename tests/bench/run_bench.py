@@ -156,7 +156,7 @@ def digits_rows(runs: int, have_torch: bool, targets: list[str]) -> list[Row]:
         med[s] = statistics.median(secs)
         acc = ok[0]["test_accuracy"]
         rows.append(("digits 784-16-16-10", names[s], f"{med[s]:.1f} s",
-                     f"{min(secs):.1f} - {max(secs):.1f} s ({len(secs)} runs)",
+                     f"{min(secs):.1f} - {max(secs):.1f} s ({len(secs)} run{'s' if len(secs) > 1 else ''})",
                      f"test accuracy {acc:.1%}",
                      f"{ok[0]['epochs']} epochs, peak RSS {ok[0]['peak_rss_mib']:.0f} MiB"))
         if s == "ours":
