@@ -155,8 +155,9 @@ def digits_rows(runs: int, have_torch: bool, targets: list[str]) -> list[Row]:
         secs = [r["seconds"] for r in ok]
         med[s] = statistics.median(secs)
         acc = ok[0]["test_accuracy"]
+        runs_text = f"{len(secs)} run" + ("s" if len(secs) > 1 else "")
         rows.append(("digits 784-16-16-10", names[s], f"{med[s]:.1f} s",
-                     f"{min(secs):.1f} - {max(secs):.1f} s ({len(secs)} run{'s' if len(secs) > 1 else ''})",
+                     f"{min(secs):.1f} - {max(secs):.1f} s ({runs_text})",
                      f"test accuracy {acc:.1%}",
                      f"{ok[0]['epochs']} epochs, peak RSS {ok[0]['peak_rss_mib']:.0f} MiB"))
         if s == "ours":
