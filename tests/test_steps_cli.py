@@ -76,3 +76,20 @@ def test_pdf_has_one_vector_page_per_step(tmp_path):
     assert pages(one) == 1
     with pytest.raises(ValueError, match=r"\.svg or \.pdf"):
         steps.frames()[0].save(tmp_path / "x.png")
+
+
+def test_readme_step_through_example_runs(tmp_path, monkeypatch):
+    import contextlib
+    import io
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    mine = next(b for b in blocks if "step_through" in b)
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    namespace: dict = {}
+    with contextlib.redirect_stdout(out):
+        exec(blocks[0], namespace)              # the engine example defines L
+        exec(mine, namespace)
+    assert "Forward: a \u00d7 b = 2 \u00d7 (\u22123) = \u22126" in out.getvalue()
+    assert (tmp_path / "L.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
