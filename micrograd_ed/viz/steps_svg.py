@@ -344,6 +344,8 @@ def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
             g.set("class", "edge mg-pending")
         k = g.get("data-ghost")
         if k is not None:
+            if int(k) == view.current:
+                g.set("class", "node mg-ghost mg-current")
             for el in g.iter(_TEXT):
                 if el.get("class") == "mg-data":
                     text = view.data.get(int(k))
