@@ -248,5 +248,5 @@ def test_a_student_repr_that_raises_does_not_escape():
     class Weird(MicroValue):
         def __mul__(self, other):
             return BadRepr()
-    c = compare(lecture, Weird)
+    c = compare(lambda V: {"a": V(2.0), "L": V(2.0) * 3}, Weird)
     assert c.error is not None and "whose repr raised RuntimeError" in c.error.message
