@@ -477,6 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
+    if sys.stderr is None:      # started with stderr closed (`2>&-`): errors and the bar
+        sys.stderr = open(os.devnull, "w")   # go nowhere (never to stdout); the exit code stays
     if sys.stdout is None:      # started with stdout closed (`>&-`): say so, do nothing
         print(f"{PROG} {args.command}: error: stdout is closed; nothing was done "
               f"(redirect it instead, e.g. > /dev/null)", file=sys.stderr)

@@ -646,7 +646,7 @@ def _perceptron_data(X: Sequence, y: Sequence, nin: int) -> tuple[list, list[int
     if len(rows) != len(labels):
         raise ValueError(f"Perceptron.fit: {len(rows)} examples but {len(labels)} labels")
     for i, t in enumerate(labels):
-        if isinstance(t, (bool, np.bool_)) or t not in (0, 1):
+        if isinstance(t, (str, bytes)) or t not in (0, 1):
             raise ValueError(f"Perceptron.fit: label {t!r:.40} of example {i} must be 0 or 1")
     return rows, [int(t) for t in labels]
 
