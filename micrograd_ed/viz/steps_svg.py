@@ -41,7 +41,7 @@ FRAME_STYLE = """
 .mg-future { opacity: 0.35; }
 .mg-unknown { fill: #767676; }
 .mg-partial { fill: #a34700; font-weight: bold; }
-.mg-pending > path { stroke: #c4c4c4; stroke-width: 1px; }
+.mg-pending > path { stroke: #c4c4c4; stroke-width: 1px; stroke-dasharray: none; }
 .mg-pending > polygon { fill: #c4c4c4; stroke: #c4c4c4; stroke-width: 1px; }
 .mg-pending > text { fill: #767676; }
 .mg-edge-in > path { stroke: #1a5fb4; stroke-width: 3px; }
