@@ -5,6 +5,7 @@
                      [--theme notebook|slide|print]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
+    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
 
 Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
 stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
@@ -194,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
-    p.add_argument("--save", metavar="FILE", type=Path,
+    p.add_argument("--save", metavar="FILE",
                    help="write the trained model as JSON (load it with MLP.load)")
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
@@ -215,7 +216,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=_positive_float, default=1e-4,
                    help="relative tolerance (default 1e-4)")
     p.set_defaults(run=cmd_gradcheck)
+
+    p = sub.add_parser(
+        "worksheet", parents=[debug], help="write a backprop worksheet and its answer key",
+        description="Write a backprop exercise: worksheet.svg (the graph with numbered blanks "
+                    "to fill in), answers.svg (the same, filled in), their PDFs when the "
+                    "renderer can write PDF, and worksheet.json (inputs, steps, blanks and "
+                    "answers). Levels: 1 a chain of + and *; 2 fan-out and reuse; 3 tanh, "
+                    "exp, log, sigmoid; 4 one neuron with a loss; 5 a 2-2-1 network. The same "
+                    "level and seed give the same files.",
+        epilog="Example: micrograd-ed worksheet --level 2 --seed 7 --out sheet7")
+    p.add_argument("--level", type=_level, required=True, metavar="1..5",
+                   help="1 chain, 2 reuse, 3 functions, 4 neuron + loss, 5 2-2-1 network")
+    p.add_argument("--seed", type=_seed, default=0, help="which sheet of the level (default 0)")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("worksheet"),
+                   help="folder for the files, created if missing (default: ./worksheet/)")
+    p.set_defaults(run=cmd_worksheet)
     return parser
+
+
+def _level(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level 1 to 5, got {text!r}") from None
+    if not 1 <= n <= 5:
+        raise argparse.ArgumentTypeError(f"the level must be 1 to 5, got {n}")
+    return n
 
 
 # -------------------------------------------------------------- commands
@@ -303,6 +330,21 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worksheet(args: argparse.Namespace) -> int:
+    from micrograd_ed.worksheet import make_worksheet, pdf_supported
+
+    if args.out.exists() and not args.out.is_dir():
+        raise Failure(f"--out {args.out} exists and is not a folder")
+    sheet = make_worksheet(args.level, args.seed)
+    paths = sheet.save(args.out)
+    print(f"worksheet level {sheet.level}, seed {sheet.seed}: {len(sheet.steps)} steps, "
+          f"{len(sheet.blanks)} blanks")
+    print("wrote " + ", ".join(str(p) for p in paths))
+    if not pdf_supported():
+        print("(no PDF: this renderer cannot write PDF yet)")
+    return 0
+
+
 # --------------------------------------------------------------- helpers
 def _values(assignments: Sequence[tuple[str, float]]) -> dict[str, float]:
     values: dict[str, float] = {}
@@ -330,6 +372,8 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
             raise UsageError(f"-o - writes text to stdout: use --format svg or dot, or a .{fmt} "
                              "file name")
         return None, fmt
+    if output.endswith(("/", os.sep)):      # Path() would drop the slash
+        raise UsageError(f"-o {output} ends in '/', so it names a folder; give a file name")
     path = Path(output)
     from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
     if from_suffix is None:
@@ -340,7 +384,7 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     return path, from_suffix
 
 
-def _check_writable(path: Path, option: str) -> None:
+def _check_writable(path: str | Path, option: str) -> None:
     """Fail before any work when `path` cannot be written (the write itself is atomic).
 
     The file written is the one `path` resolves to (through symlinks), as
@@ -348,13 +392,12 @@ def _check_writable(path: Path, option: str) -> None:
     """
     from micrograd_ed.files import NotARegularFileError, resolve_target
 
-    path = Path(path)
-    if path.is_dir():
+    if Path(path).is_dir():
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
     try:
-        real = resolve_target(path)
+        real = resolve_target(path)     # the text as given: 'out/' names a folder
     except (NotARegularFileError, FileNotFoundError, OSError) as e:
-        raise Failure(f"{option} {' '.join(str(e).split())}") from None
+        raise Failure(f"{option} {' '.join((e.strerror or str(e)).split())}") from None
     if not os.access(real.parent, os.W_OK | os.X_OK):
         raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
     if real.exists() and not os.access(real, os.W_OK):
@@ -423,8 +466,8 @@ def _json_number(v):
 def _error_line(command: str | None, e: BaseException) -> str:
     where = f"{PROG} {command}" if command else PROG
     msg = " ".join(str(e).split())
-    if isinstance(e, OSError) and e.filename is not None and e.strerror:
-        msg = f"{e.filename}: {e.strerror}"
+    if isinstance(e, OSError) and e.strerror:     # no "[Errno 28]": the message says it
+        msg = f"{e.filename}: {e.strerror}" if e.filename is not None else e.strerror
     expected = (Failure, UsageError, ValueError, OSError, RuntimeError, ArithmeticError,
                 TypeError)
     if not isinstance(e, expected):
@@ -442,6 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
+    if sys.stderr is None:      # started with stderr closed (`2>&-`): errors and the bar
+        sys.stderr = open(os.devnull, "w")   # go nowhere (never to stdout); the exit code stays
     if sys.stdout is None:      # started with stdout closed (`>&-`): say so, do nothing
         print(f"{PROG} {args.command}: error: stdout is closed; nothing was done "
               f"(redirect it instead, e.g. > /dev/null)", file=sys.stderr)

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 
 from micrograd_ed.engine import Value, dot
+from micrograd_ed.engine.batched import private_samples
+from micrograd_ed.engine.messages import check_real_array
 from micrograd_ed.serialize import (
     MAX_PARAMETERS,
     ModelFileError,
@@ -143,11 +145,12 @@ def as_inputs(x: Any, nin: int, where: object) -> Inputs:
     `where` (the module) names the caller in error messages.
     """
     if isinstance(x, np.ndarray):
+        check_real_array(x, where)
         if x.ndim == 2:
             if x.shape[1] != nin:
                 raise ValueError(f"{where} expects {nin} inputs per sample, "
                                  f"got an array of shape {x.shape}")
-            return np.asarray(x, dtype=np.float64)
+            return private_samples(x, where)        # one read-only copy for every neuron
         if x.ndim != 1:
             raise ValueError(f"{where} expects a 1-D or 2-D array, got shape {x.shape}")
         x = x.tolist()
@@ -156,7 +159,7 @@ def as_inputs(x: Any, nin: int, where: object) -> Inputs:
     else:
         x = list(x)
     if len(x) == nin and x and all(isinstance(xi, np.ndarray) and xi.ndim == 1 for xi in x):
-        return np.column_stack(x).astype(np.float64, copy=False)
+        return private_samples(np.column_stack([check_real_array(xi, where) for xi in x]), where)
     if len(x) != nin:
         raise ValueError(f"{where} expects {nin} inputs, got {len(x)} (for a batch pass a "
                          f"2-D array of shape (B, {nin}) or a list of {nin} 1-D arrays)")
@@ -605,6 +608,12 @@ class Perceptron(Neuron):
         also warns (`ConvergenceWarning`): the data are probably not linearly
         separable.
         """
+        if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
+            raise ValueError(f"Perceptron.fit: max_epochs must be a positive int, "
+                             f"got {max_epochs!r:.40}")
+        if (isinstance(lr, bool) or not isinstance(lr, (int, float))
+                or not (math.isfinite(lr) and lr > 0)):
+            raise ValueError(f"Perceptron.fit: lr must be a positive number, got {lr!r:.40}")
         rows, labels = _perceptron_data(X, y, self.nin)
         errors = []
         for epoch in range(1, max_epochs + 1):
@@ -632,16 +641,31 @@ class Perceptron(Neuron):
 
 
 def _perceptron_data(X: Sequence, y: Sequence, nin: int) -> tuple[list, list[int]]:
-    rows = [[float(v) for v in x] for x in X]
+    rows = [_perceptron_row(x, i, nin) for i, x in enumerate(X)]
     labels = list(y)
     if len(rows) != len(labels):
         raise ValueError(f"Perceptron.fit: {len(rows)} examples but {len(labels)} labels")
-    for i, (x, t) in enumerate(zip(rows, labels)):
-        if len(x) != nin:
-            raise ValueError(f"Perceptron.fit: example {i} has {len(x)} inputs, expected {nin}")
-        if t not in (0, 1):
-            raise ValueError(f"Perceptron.fit: label {t!r} of example {i} must be 0 or 1")
+    for i, t in enumerate(labels):
+        if isinstance(t, (str, bytes)) or t not in (0, 1):
+            raise ValueError(f"Perceptron.fit: label {t!r:.40} of example {i} must be 0 or 1")
     return rows, [int(t) for t in labels]
+
+
+def _perceptron_row(x: object, i: int, nin: int) -> list[float]:
+    if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, np.ndarray)):
+        raise ValueError(f"Perceptron.fit: example {i} must be a list of {nin} numbers, "
+                         f"got {type(x).__name__} {x!r:.40}")
+    if len(x) != nin:
+        raise ValueError(f"Perceptron.fit: example {i} has {len(x)} inputs, expected {nin}")
+    row = []
+    for j, v in enumerate(x):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+            raise ValueError(f"Perceptron.fit: input {j} of example {i} is not a number: "
+                             f"{v!r:.40}")
+        if not math.isfinite(v):
+            raise ValueError(f"Perceptron.fit: input {j} of example {i} is {v!r}, not finite")
+        row.append(float(v))
+    return row
 
 
 _MODEL_CLASSES: dict[str, type[Module]] = {
