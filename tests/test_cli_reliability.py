@@ -236,7 +236,7 @@ def test_a_symlink_loop_as_output_is_one_line(tmp_path):
 def test_a_hidden_width_typo_is_refused_before_building(tmp_path):
     """--hidden 10000000 would build 40 million Values and exhaust the memory."""
     done = run("train", "xor", "--hidden", "10000000", "--no-progress", cwd=tmp_path,
-               timeout=30)
+               timeout=90)
     one_line_error(done, 1, "40,000,001 parameters", "MAX_PARAMETERS")
 
 
