@@ -4,6 +4,7 @@
     micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
+    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
 
 Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
 stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
@@ -13,6 +14,8 @@ this module: it only calls the library's public functions.
 from __future__ import annotations
 
 import argparse
+import io
+import itertools
 import json
 import keyword
 import math
@@ -92,10 +95,10 @@ def _widths(text: str) -> tuple[int, ...]:
 
 def _assignment(text: str) -> tuple[str, float]:
     """'a=2' -> ('a', 2.0), with a message that says what is wrong otherwise."""
-    from micrograd_ed.expr import FUNCTIONS
+    from micrograd_ed.expr import FUNCTIONS, normalise
 
     name, eq, value = text.partition("=")
-    name, value = name.strip(), value.strip()
+    name, value = normalise(name.strip()), value.strip()
     if not eq:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not NAME=NUMBER, e.g. a=2 (if it is the expression, put it "
@@ -187,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
-    p.add_argument("--save", metavar="FILE", type=Path,
+    p.add_argument("--save", metavar="FILE",
                    help="write the trained model as JSON (load it with MLP.load)")
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
@@ -208,7 +211,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=_positive_float, default=1e-4,
                    help="relative tolerance (default 1e-4)")
     p.set_defaults(run=cmd_gradcheck)
+
+    p = sub.add_parser(
+        "worksheet", parents=[debug], help="write a backprop worksheet and its answer key",
+        description="Write a backprop exercise: worksheet.svg (the graph with numbered blanks "
+                    "to fill in), answers.svg (the same, filled in), their PDFs when the "
+                    "renderer can write PDF, and worksheet.json (inputs, steps, blanks and "
+                    "answers). Levels: 1 a chain of + and *; 2 fan-out and reuse; 3 tanh, "
+                    "exp, log, sigmoid; 4 one neuron with a loss; 5 a 2-2-1 network. The same "
+                    "level and seed give the same files.",
+        epilog="Example: micrograd-ed worksheet --level 2 --seed 7 --out sheet7")
+    p.add_argument("--level", type=_level, required=True, metavar="1..5",
+                   help="1 chain, 2 reuse, 3 functions, 4 neuron + loss, 5 2-2-1 network")
+    p.add_argument("--seed", type=_seed, default=0, help="which sheet of the level (default 0)")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("worksheet"),
+                   help="folder for the files, created if missing (default: ./worksheet/)")
+    p.set_defaults(run=cmd_worksheet)
     return parser
+
+
+def _level(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level 1 to 5, got {text!r}") from None
+    if not 1 <= n <= 5:
+        raise argparse.ArgumentTypeError(f"the level must be 1 to 5, got {n}")
+    return n
 
 
 # -------------------------------------------------------------- commands
@@ -237,7 +266,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         print(f"{PROG} graph: note: --set {', '.join(unused)} not used in {args.expr!r}",
               file=sys.stderr)
     if root.op and not root.label:
-        root.label = next(n for n in ("f", "out", "result", "f_") if n not in values)
+        root.label = _result_name(values)
     if not args.no_backward:
         root.backward()
     title = f"{root.label} = {' '.join(args.expr.split())}" if root.op else None
@@ -293,6 +322,21 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worksheet(args: argparse.Namespace) -> int:
+    from micrograd_ed.worksheet import make_worksheet, pdf_supported
+
+    if args.out.exists() and not args.out.is_dir():
+        raise Failure(f"--out {args.out} exists and is not a folder")
+    sheet = make_worksheet(args.level, args.seed)
+    paths = sheet.save(args.out)
+    print(f"worksheet level {sheet.level}, seed {sheet.seed}: {len(sheet.steps)} steps, "
+          f"{len(sheet.blanks)} blanks")
+    print("wrote " + ", ".join(str(p) for p in paths))
+    if not pdf_supported():
+        print("(no PDF: this renderer cannot write PDF yet)")
+    return 0
+
+
 # --------------------------------------------------------------- helpers
 def _values(assignments: Sequence[tuple[str, float]]) -> dict[str, float]:
     values: dict[str, float] = {}
@@ -301,6 +345,12 @@ def _values(assignments: Sequence[tuple[str, float]]) -> dict[str, float]:
             raise UsageError(f"--set gives {name} twice ({values[name]:g} and {x:g})")
         values[name] = x
     return values
+
+
+def _result_name(values: dict[str, float]) -> str:
+    """A name for the result that no variable has: f, out, result, then f2, f3, ..."""
+    candidates = itertools.chain(("f", "out", "result"), (f"f{k}" for k in itertools.count(2)))
+    return next(n for n in candidates if n not in values)
 
 
 def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str]:
@@ -314,6 +364,8 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
             raise UsageError("-o - writes text to stdout: use --format svg or dot, or a .png "
                              "file name")
         return None, fmt
+    if output.endswith(("/", os.sep)):      # Path() would drop the slash
+        raise UsageError(f"-o {output} ends in '/', so it names a folder; give a file name")
     path = Path(output)
     from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
     if from_suffix is None:
@@ -324,24 +376,37 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     return path, from_suffix
 
 
-def _check_writable(path: Path, option: str) -> None:
-    """Fail before any work when `path` cannot be written (the write itself is atomic)."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
+def _check_writable(path: str | Path, option: str) -> None:
+    """Fail before any work when `path` cannot be written (the write itself is atomic).
+
+    The file written is the one `path` resolves to (through symlinks), as
+    :func:`micrograd_ed.files.write_atomic` writes it.
+    """
+    from micrograd_ed.files import NotARegularFileError, resolve_target
+
+    if Path(path).is_dir():
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
-    if not folder.is_dir():
-        raise Failure(f"cannot write {option} {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Failure(f"cannot write {option} {path}: no permission to write in {folder}")
-    if path.exists() and not os.access(path, os.W_OK):
+    try:
+        real = resolve_target(path)     # the text as given: 'out/' names a folder
+    except (NotARegularFileError, FileNotFoundError, OSError) as e:
+        raise Failure(f"{option} {' '.join((e.strerror or str(e)).split())}") from None
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
+    if real.exists() and not os.access(real, os.W_OK):
         raise Failure(f"cannot write {option} {path}: the file is read-only")
 
 
 def _write_stdout(diagram, fmt: str) -> None:
+    """The picture on stdout in its own encoding (UTF-8), whatever the terminal's is."""
     text = diagram.source if fmt == "dot" else diagram.svg()
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    text = text if text.endswith("\n") else text + "\n"
     sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:              # a text-only stream (a test's StringIO)
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
 
 
 def _report(root, values: dict[str, float], used: list[str], forward_only: bool,
@@ -393,8 +458,8 @@ def _json_number(v):
 def _error_line(command: str | None, e: BaseException) -> str:
     where = f"{PROG} {command}" if command else PROG
     msg = " ".join(str(e).split())
-    if isinstance(e, OSError) and e.filename is not None and e.strerror:
-        msg = f"{e.filename}: {e.strerror}"
+    if isinstance(e, OSError) and e.strerror:     # no "[Errno 28]": the message says it
+        msg = f"{e.filename}: {e.strerror}" if e.filename is not None else e.strerror
     expected = (Failure, UsageError, ValueError, OSError, RuntimeError, ArithmeticError,
                 TypeError)
     if not isinstance(e, expected):
@@ -412,22 +477,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
+    if sys.stderr is None:      # started with stderr closed (`2>&-`): errors and the bar
+        sys.stderr = open(os.devnull, "w")   # go nowhere (never to stdout); the exit code stays
+    if sys.stdout is None:      # started with stdout closed (`>&-`): say so, do nothing
+        print(f"{PROG} {args.command}: error: stdout is closed; nothing was done "
+              f"(redirect it instead, e.g. > /dev/null)", file=sys.stderr)
+        return 1
+    if isinstance(sys.stdout, io.TextIOWrapper):    # e.g. an ASCII terminal: \xe9, not a crash
+        sys.stdout.reconfigure(errors="backslashreplace")
     start = time.perf_counter()
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()      # a full disk or a closed pipe shows here, not at exit
+        return code
     except KeyboardInterrupt:
         print(f"\n{PROG} {args.command}: interrupted after "
               f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
         return 130
     except BrokenPipeError:     # e.g. piped into `head`: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())   # so that the exit flush cannot fail again
+        _silence_stdout()
         return 1
     except Exception as e:
         if debug:
             traceback.print_exc()
+        if _is_stdout_error(e):     # e.g. > /dev/full
+            _silence_stdout()
+            print(f"{PROG} {args.command}: error: cannot write to stdout: {e.strerror}",
+                  file=sys.stderr)
+            return 1
         print(_error_line(args.command, e), file=sys.stderr)
         return 2 if isinstance(e, UsageError) else 1
+
+
+def _is_stdout_error(e: BaseException) -> bool:
+    """An OSError of a bare write (no file name, the system's own message): stdout's."""
+    return (isinstance(e, OSError) and e.filename is None and len(e.args) == 2
+            and e.errno is not None and e.args[1] == os.strerror(e.errno))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit cannot fail a second time."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 if __name__ == "__main__":

