@@ -11,7 +11,10 @@
      edge, each neuron's nodes in a box;
    * ``xor_network.svg`` -- the network as circles and weighted edges, with
      each neuron's activation for that example;
-   * ``xor_loss.svg`` -- the training loss per epoch.
+   * ``xor_loss.svg`` -- the training loss per epoch;
+
+   and ``xor_example_steps.html``, the backprop step-through of that one example: a
+   self-contained page to open in a browser (arrow keys step, Space plays).
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from micrograd_ed.engine import Value
 from micrograd_ed.nn import MLP
 from micrograd_ed.plot_svg import line_plot, save_svg
 from micrograd_ed.train import History
-from micrograd_ed.viz import draw_graph, draw_network
+from micrograd_ed.viz import draw_graph, draw_network, step_through
+from micrograd_ed.viz.page import write_page
 
 DEFAULT_OUT = Path("micrograd_ed_demo")
 FILES = {"graph": "xor_example_graph.svg", "network": "xor_network.svg",
-         "loss": "xor_loss.svg"}
+         "loss": "xor_loss.svg", "steps": "xor_example_steps.html"}
 EXAMPLE = ((1.0, 0.0), 1)          # the example drawn: x = (1, 0), label y = 1
 
 
@@ -62,14 +66,19 @@ def run(out: str | Path = DEFAULT_OUT, *, seed: int = 0, progress: bool = True,
     figures = {"graph": example_graph(model).svg(),
                "network": draw_network(model, list(EXAMPLE[0])).svg(),
                "loss": loss_plot(history)}
+    player = example_steps(model)
     paths = {}
     for key, svg in figures.items():           # all rendered before anything is written
         paths[key] = save_svg(out / FILES[key], svg)
+    write_page(out / FILES["steps"], player)
+    paths["steps"] = out / FILES["steps"]
     say("Wrote:")
     say(f"  {paths['graph']}   graph of one training example, x = (1, 0), y = 1: "
         f"value and gradient on every edge, boxed by neuron")
     say(f"  {paths['network']}   the network: weights on the edges, activations for x = (1, 0)")
     say(f"  {paths['loss']}   the training loss per epoch")
+    say(f"  {paths['steps']}   backprop through that example, step by step: open it in a "
+        f"browser (arrow keys step, Space plays)")
     return DemoResult(model, history, result, paths)
 
 
@@ -118,8 +127,8 @@ def predictions(model: MLP) -> str:
     return "\n".join(lines)
 
 
-def example_graph(model: MLP):
-    """Forward and backward of the loss of one example, drawn with every edge's value and grad."""
+def example_loss(model: MLP) -> Value:
+    """The loss of the one example, forward and backward (the model's grads are set)."""
     (x0, x1), y = EXAMPLE
     x = [Value(x0, label="x[0]"), Value(x1, label="x[1]")]
     a = model(x)
@@ -127,6 +136,21 @@ def example_graph(model: MLP):
     L.label = "L"
     model.zero_grad()
     L.backward()
+    return L
+
+
+def example_steps(model: MLP) -> str:
+    """The step-through player of that example's forward and backward pass (an HTML page)."""
+    L = example_loss(model)
+    page = step_through(L).html()
+    model.zero_grad()
+    return page
+
+
+def example_graph(model: MLP):
+    """Forward and backward of the loss of one example, drawn with every edge's value and grad."""
+    (x0, x1), y = EXAMPLE
+    L = example_loss(model)
     loss = "-log a" if y == 1 else "-log(1 - a)"
     diagram = draw_graph(L, group_by="neuron", params=model.parameters(),
                          title=f"XOR net 2-2-1 (sigmoid) after training: one example "

@@ -53,7 +53,10 @@ def test_demo_trains_xor_and_writes_three_svgs(tmp_path):
     done = run("demo", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     names = ["xor_example_graph.svg", "xor_network.svg", "xor_loss.svg"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    player = "xor_example_steps.html"               # the step-through of the same example
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, player])
+    assert str(out / player) in done.stdout
+    assert (out / player).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     for name in names:
         assert str(out / name) in done.stdout
         root = ET.parse(out / name).getroot()
@@ -150,8 +153,8 @@ def test_graph_unwritable_outputs_fail_cleanly(tmp_path):
     (tmp_path / "folder.svg").mkdir()
     done = run("graph", "a*2", "--set", "a=1", "-o", "folder.svg", cwd=tmp_path)
     assert_one_line_error(done, 1, "is a folder")
-    done = run("graph", "a*2", "--set", "a=1", "-o", "g.pdf", cwd=tmp_path)
-    assert_one_line_error(done, 2, ".svg, .dot or .png")
+    done = run("graph", "a*2", "--set", "a=1", "-o", "g.jpg", cwd=tmp_path)
+    assert_one_line_error(done, 2, ".svg, .dot, .png or .pdf")
     done = run("graph", "a*2", "--set", "a=1", "-o", "g.svg", "--format", "dot", cwd=tmp_path)
     assert_one_line_error(done, 2, "--format")
     assert [p.name for p in tmp_path.iterdir()] == ["folder.svg"]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from micrograd_ed.check.explain import Namer, explain_data, explain_grad, num, users
-from micrograd_ed.check.guard import StudentError, student_error
+from micrograd_ed.check.guard import StudentError, safe_repr, student_error
 from micrograd_ed.check.hints import close, forward_hint, grad_hint
 from micrograd_ed.engine import Value, topological_order
 
@@ -116,7 +116,7 @@ def compare(build: Build, ValueClass: type, *, atol: float = 1e-9,
                         f"got {type(build).__name__}")
     if not isinstance(ValueClass, type):
         raise TypeError(f"compare: ValueClass must be a class (e.g. Value, not Value(1.0)), "
-                        f"got {type(ValueClass).__name__} {ValueClass!r:.40}")
+                        f"got {type(ValueClass).__name__} {safe_repr(ValueClass, 40)}")
     for name, tol in (("atol", atol), ("rtol", rtol)):
         if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
             raise ValueError(f"compare: {name} must be a number >= 0, got {tol!r}")
@@ -175,8 +175,8 @@ def check_nodes(result: object, cls: type, who: str) -> dict[str, object]:
                             f"({type(name).__name__})")
         if not isinstance(v, cls):
             raise TypeError(f"node {name!r} is not a {cls.__name__}: with {who} build "
-                            f"returned {type(v).__name__} {v!r:.40}; every entry must be a "
-                            f"node made with V")
+                            f"returned {type(v).__name__} {safe_repr(v, 40)}; every entry must "
+                            f"be a node made with V")
         out[name] = v
     return out
 
@@ -230,7 +230,7 @@ def _number(v: object, attr: str, name: str, cls: type) -> tuple[float | None, S
     except (TypeError, ValueError, OverflowError):
         return None, StudentError(phase, "", "", "TypeError",
                                   f"node {name!r}'s .{attr} is a {type(x).__name__} "
-                                  f"({x!r:.40}), not a number")
+                                  f"({safe_repr(x, 40)}), not a number")
 
 
 def _op_hint(message: str, expected: dict[str, Value]) -> str:

@@ -250,6 +250,7 @@ class Steps:
                               styles=STYLES, scripts=SCRIPTS)
 
     def _page_data(self) -> dict:
+        final = self.state()
         edges = [[k, i, self._index[p]] for k, v in enumerate(self.nodes)
                  for i, p in enumerate(v.parents)]
         return {
@@ -258,12 +259,12 @@ class Steps:
             "leaf": [not v.op for v in self.nodes],
             "edges": edges,
             "steps": self.views(),
-            "paths": {str(j): self._path_view(j) for j in range(len(self.nodes))},
+            "paths": {str(j): self._path_view(j, final) for j in range(len(self.nodes))},
             "pathsTo": self.paths_to,
             "root": len(self.nodes) - 1,
         }
 
-    def _path_view(self, j: int) -> dict:
+    def _path_view(self, j: int, final: State) -> dict:
         ps = self.paths(j)
         num, names = self.num, self.names
         listed = []
@@ -272,11 +273,9 @@ class Steps:
             factors = " \u00d7 ".join(num.operand(f) if n else num(f)
                                       for n, f in enumerate(p.factors))
             text = f"{chain}:  {factors or '1'} = {num(p.product)}"
-            listed.append({"e": [f"{k}_{i}" for k, i in p.edges], "n": list(p.nodes),
-                           "t": text, "p": num(p.product)})
-        final = self.state().grad[j]
-        grad = num(final) if final is not None else "?"
-        products = [x["p"] for x in listed]
+            listed.append({"e": [f"{k}_{i}" for k, i in p.edges], "t": text})
+        grad = num(final.grad[j]) if final.grad[j] is not None else "?"
+        products = [num(p.product) for p in ps.listed]
         who = wrap_name(names[j])
         check = "" if grad == num(ps.total) else f" (backward gives {grad})"
         if j == len(self.nodes) - 1:
@@ -315,7 +314,7 @@ class Steps:
     def _save_folder(self, folder: Path) -> Path:
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"{folder} exists and is not a folder")
-        frames = [f.svg() for f in self.frames()]   # all built before any file is written
+        frames = [f.svg() for f in self.frames()]   # all made before any file is written
         folder.mkdir(parents=True, exist_ok=True)
         width = max(3, len(str(len(frames))))
         for n, svg in enumerate(frames, start=1):
@@ -323,18 +322,16 @@ class Steps:
         return folder
 
     def _save_pdf(self, path: Path) -> Path:
-        from micrograd_ed.viz import steps_pdf
-        return steps_pdf.save_pdf(self.frames(), path)
+        from micrograd_ed.viz import steps_pdf  # fpdf2: imported on use
 
-    def frames(self, theme: str = "slide") -> list[Diagram]:
+        return steps_pdf.save_pdf(self, path)
+
+    def frames(self, theme: str = "slide") -> list[Frame]:
         """One Diagram per step (the picture with that step's texts, highlights and caption),
-        all laid out once, so nothing moves between slides."""
-        return [Frame(self.svg(k, theme, caption=True), self._frame_source(theme),
-                      f"step {k + 1} of {len(self.steps)} through {self.names[-1]!r}")
-                for k in range(len(self.steps))]
-
-    def _frame_source(self, theme: str) -> str:
-        return _draw(self.root, theme, len(self.nodes), self.precision).source
+        all from one layout, so nothing moves between slides."""
+        _check_theme(theme)
+        source = _draw(self.root, theme, len(self.nodes), self.precision).source
+        return [Frame(self, k, theme, source) for k in range(len(self.steps))]
 
     # ---------------------------------------------------------------- Jupyter
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -351,22 +348,34 @@ class Steps:
 
 
 class Frame(Diagram):
-    """A Diagram whose picture is fixed (one step of the player, already laid out)."""
+    """One step of the player as a Diagram: its SVG and PDF show that step (texts,
+    highlights, caption) on the layout shared by all steps. ``source`` is that layout's
+    DOT text (the final state)."""
 
-    def __init__(self, svg: str, source: str, summary: str) -> None:
-        super().__init__(source, summary)
-        self._svg = svg
+    def __init__(self, steps: Steps, k: int, theme: str, source: str) -> None:
+        super().__init__(source, f"step {k + 1} of {len(steps)} through {steps.names[-1]!r}")
+        self.steps, self.k, self.theme = steps, k, theme
 
     def svg(self, backend: str = "auto") -> str:
+        if self._svg is None:
+            self._svg = self.steps.svg(self.k, self.theme, caption=True)
         return self._svg
 
-    def save(self, path, backend: str = "auto") -> Path:
+    def pdf(self, backend: str = "auto") -> bytes:
+        from micrograd_ed.viz import steps_pdf
+
+        return steps_pdf.pdf_bytes(self.steps, [self.k], self.theme)
+
+    def png(self, scale: float = 1.0, backend: str = "auto") -> bytes:
+        raise ValueError("a step frame saves as .svg or .pdf (PNG would lose its highlights); "
+                         "take a screenshot of the player for a picture")
+
+    def save(self, path, backend: str = "auto", *, scale: float = 1.0) -> Path:
         p = Path(path)
         if p.suffix.lower() == ".svg":
-            return write_atomic(p, self._svg.encode("utf-8"))
+            return write_atomic(p, self.svg().encode("utf-8"))
         if p.suffix.lower() == ".pdf":
-            from micrograd_ed.viz import steps_pdf
-            return steps_pdf.save_pdf([self], p)
+            return write_atomic(p, self.pdf())
         raise ValueError(f"a step frame saves as .svg or .pdf, not {p.name!r}")
 
 

@@ -4,7 +4,7 @@
  * Reads the embedded data (MGControls.data()): names, edges [k, i, parent], steps (one
  * record of changes per step: c caption, n node in focus, e edge "k_i", src node passing
  * its grad on, op op computed, d {node: data text}, g {node: [grad text, status]}, s the
- * edge's share text) and paths ({node: {head, list: [{e, n, t}], total}}).
+ * edge's share text) and paths ({node: {head, list: [{e: edges "k_i", t: text}], total}}).
  * The SVG was tagged by micrograd_ed/viz/steps_svg.py: [data-node], [data-op],
  * [data-edge="k_i"], [data-opedge], and text classes mg-data, mg-grad, mg-edata, mg-egrad.
  * render(k) replays the changes of steps 0..k and writes every text and highlight; the
@@ -237,10 +237,13 @@
       var li = document.createElement("li");
       li.textContent = p.t;
       list.appendChild(li);
-      p.e.forEach(function (e) { toggle(edges[e], "mg-path", true); });
-      p.n.forEach(function (n) {
+      toggle(values[j], "mg-path", true);
+      p.e.forEach(function (e) {
+        var n = e.split("_")[0];    // the edge k_i runs into node k, through its op
+        toggle(edges[e], "mg-path", true);
         toggle(values[n], "mg-path", true);
-        if (n !== j) { toggle(ops[n], "mg-path", true); toggle(opEdges[n], "mg-path", true); }
+        toggle(ops[n], "mg-path", true);
+        toggle(opEdges[n], "mg-path", true);
       });
     });
     document.getElementById("path-sum").textContent = info.total;
