@@ -169,7 +169,11 @@ def test_the_view_follows_the_step_on_a_deep_graph(tmp_path, browser_page):
         page.evaluate("label => { const d = JSON.parse(document.getElementById('mg-data')"
                       ".textContent); const j = d.names.indexOf(label);"
                       " window.mgSteps.go(d.steps.findIndex(s => s.op === j)); }", label)
-        page.wait_for_timeout(400)                       # the pan is animated
+        inside = ("label => { const s = document.getElementById('stage')"
+                  ".getBoundingClientRect(); const b = document.querySelector("
+                  "`[data-label='${label}']`).getBoundingClientRect(); return s.left <= b.left"
+                  " && b.right <= s.right && s.top <= b.top && b.bottom <= s.bottom; }")
+        page.wait_for_function(inside, arg=label, timeout=5000)   # the pan is animated
         box = page.eval_on_selector(f"[data-label='{label}']",
                                     "g => g.getBoundingClientRect().toJSON()")
         assert stage["left"] <= box["left"] and box["right"] <= stage["right"], label
@@ -198,3 +202,15 @@ def test_the_jupyter_output_plays_in_its_frame(tmp_path, browser_page):
     second = browser_page.frame_locator("iframe").nth(1)
     assert second.locator("#counter").inner_text() == "1 / 15"
     assert browser_page.inner_text("#counter") == "not the player"
+
+
+def test_a_leaf_root_is_a_one_step_player(tmp_path, browser_page):
+    path = step_through(Value(3.0, label="a")).save(tmp_path / "leaf.html")
+    browser_page.goto(path.as_uri())
+    assert browser_page.inner_text("#counter") == "1 / 1"
+    assert "is a leaf" in browser_page.inner_text("#caption")
+    assert browser_page.text_content("[data-label='a'] .mg-grad") == "grad 1"
+    browser_page.keyboard.press("ArrowRight")
+    browser_page.keyboard.press("Space")
+    assert browser_page.inner_text("#counter") == "1 / 1"
+    assert not browser_page.evaluate("window.mgSteps.playing()")
