@@ -1,9 +1,9 @@
 """A whole minibatch in one graph: a node's data may be a 1-D array, one entry per sample.
 
 Every op then works elementwise on the B samples, with the same formula as for a float, so
-one graph computes B examples at once. Two kinds of node take a batch to a single number or
-back, and they keep their local derivatives as a per-sample **table** (a 2-D array, one row
-per parent, one column per sample) instead of one number per edge:
+one graph computes B examples at once. Three kinds of node keep their local derivatives as
+a per-sample **table** (a 2-D array, one row per parent, one column per sample) instead of
+one number per edge:
 
 * ``x.sum()`` and ``x.mean()`` of a batch:  z = sum_b x_b  (or the mean);  dz/dx_b = 1 (or 1/B);
 * ``dot(w, X)`` over a (B, n) sample matrix:  z_b = sum_i w_i X[b, i];  dz_b/dw_i = X[b, i];
@@ -16,9 +16,10 @@ samples, so its gradient is the SUM over the batch of the per-sample contributio
 ``parent.grad += sum_b(local_grad_b * grad_b)``. For a table node that is one matrix product
 for all its parents at once (`table_grads`): per-node numpy work, not per-edge.
 
-Whether a backward() needs these rules is decided per graph: only a table node takes a batch
-back to a number, so a graph with a plain-number root needs them exactly when it contains a
-table node, and the first walk of backward() notices that as it counts (fastwalk.count_uses).
+Whether a backward() needs these rules is decided per graph: only a table node (.sum() or
+.mean()) takes a batch back to a number, so a graph with a plain-number root holds a batch
+exactly when it contains a table node, and the first walk of backward() notices that as it
+counts (fastwalk.count_uses). A root that is itself a batch needs a seed gradient.
 A scalar graph therefore always takes the fast path, whatever else exists in the process.
 
 Where batched and scalar differ: arithmetic that overflows (``1e308 * 10``) gives inf in both,
@@ -36,6 +37,7 @@ from micrograd_ed.engine import speed
 from micrograd_ed.engine.messages import Data, check_real_array, show
 
 _ndarray = np.ndarray
+Batch = np.ndarray  # the type of a batch's data (ops test ``x.__class__ is Batch``: no call)
 
 
 # ---------------------------------- helpers that let one op's code serve both
