@@ -91,8 +91,8 @@ def reduce(x, op: str):
     """``x.sum()`` / ``x.mean()`` over the batch: one table node with the row dz/dx_b."""
     b = x.data.size
     if op == "sum":
-        return speed.nary(float(x.data.sum()), "sum", (x,), np.ones((1, b)))
-    return speed.nary(float(x.data.mean()), "mean", (x,), np.full((1, b), 1.0 / b))
+        return speed.nary(float(x.data.sum()), "sum", (x,), np.ones((1, b)), 0)
+    return speed.nary(float(x.data.mean()), "mean", (x,), np.full((1, b), 1.0 / b), 0)
 
 
 def dot_matrix(w: list, X: np.ndarray, label: str):
@@ -110,6 +110,7 @@ def dot_matrix(w: list, X: np.ndarray, label: str):
     table = X.T
     wd = [wi.data for wi in w]
     W = speed.gather(wd, n)
+    plain = 0 if W is None else n                           # leading plain-number parents
     if W is None:                                           # batched weights
         for i, d in enumerate(wd):
             if d.__class__ is _ndarray and d.size != X.shape[0]:
@@ -119,7 +120,7 @@ def dot_matrix(w: list, X: np.ndarray, label: str):
         z = (W * table).sum(axis=0)
     else:
         z = W @ table
-    v = speed.nary(z, "dot", tuple(w), table)
+    v = speed.nary(z, "dot", tuple(w), table, plain)
     if label:
         v.label = label
     return v
@@ -147,7 +148,7 @@ def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str):
     table[n:] = W[:, None]
     table.setflags(write=False)
     X = table[:n]                                                    # (n, B)
-    v = speed.nary(W @ X, "dot", (*w, *x), table)
+    v = speed.nary(W @ X, "dot", (*w, *x), table, len(w))
     if label:
         v.label = label
     return v
@@ -166,14 +167,20 @@ def table_grads(v, g: Data, table: np.ndarray) -> None:
 
     A plain-number parent gets sum_b table[i, b] * g_b: for all of them together that is the
     matrix product ``table @ g`` (one numpy call for the n weights of a neuron). A batched
-    parent gets its row times g, sample by sample.
+    parent gets its row times g, sample by sample. (The node knows how many of its first
+    parents are plain numbers, `speed.plain_parents`, so the loop over a neuron's weights
+    need not test each one.)
     """
     sums = (table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g).tolist()
-    for i, p, s in zip(range(len(sums)), v._p1, sums):
+    parents, k = v._p1, speed.plain_parents(v)
+    for p, s in zip(parents[:k], sums):
+        p.grad += s
+    for i in range(k, len(parents)):
+        p = parents[i]
         if p.data.__class__ is _ndarray:
             p.grad = p.grad + table[i] * g
         else:
-            p.grad += s
+            p.grad += sums[i]
 
 
 def check_seed(root, gradient) -> Data:

@@ -20,8 +20,11 @@ objects, calling functions and looking up names, so:
        leaf     None       -        ()               ()
        unary    parent     d        None             const / -
        binary   parent 0   d0       parent 1         d1
-       n-ary    None       const/-  tuple(parents)   tuple(local grads), or a per-sample table
+       n-ary    None       const/-  tuple(parents)   tuple(local grads)
+       table    None       k        tuple(parents)   per-sample table (batched.py)
 
+   A table node's k says how many of its first parents held plain numbers when it was made
+   (`plain_parents`), so backward() adds their batch sums without testing each one.
    `label` and `scope` sit in slots most nodes leave empty; properties supply the defaults.
    (Not a class-wide ``__getattr__``: defining one makes every attribute read about 3x slower,
    because Python then stops specialising slot reads.)
@@ -112,7 +115,7 @@ class Node:
     def const(self) -> object:
         """The plain number an op was applied with (``v * 2.0`` keeps 2.0), else None."""
         if self._p0 is None:                    # n-ary (a leaf never sets _d0)
-            return getattr(self, "_d0", None)
+            return None if self._d1.__class__ is _ndarray else getattr(self, "_d0", None)
         if self._p1 is None:                    # unary
             return getattr(self, "_d1", None)
         return None
@@ -163,7 +166,8 @@ def binary(data, op: str, p0, p1, d0, d1):
 
 def nary(data, op: str, parents: tuple, local_grads, const=None):
     """A node with any number of parents (dot, fused sum), or a per-sample `table` of local
-    derivatives (an array with one row per parent: batch reductions, dot over a matrix)."""
+    derivatives (an array with one row per parent: batch reductions, dot over a batch);
+    for a table, `const` is how many of the first parents are plain numbers."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0
@@ -184,6 +188,11 @@ def _check(v) -> None:
 
     if anomaly_enabled():
         check_forward(v.data, v.op, v.parents, v.local_grads)
+
+
+def plain_parents(v) -> int:
+    """How many of table node v's first parents held plain numbers (not batches)."""
+    return v._d0
 
 
 # ------------------------------------------------- technique 3: inline + and *
