@@ -31,7 +31,8 @@ HASHSALT = "micrograd_ed"
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 _RC = {"svg.hashsalt": HASHSALT, "svg.fonttype": "path", "pdf.fonttype": 42,
-       "font.family": "DejaVu Sans", "path.simplify": True}
+       "font.family": "DejaVu Sans", "path.simplify": True,
+       "hatch.color": "#00000038", "hatch.linewidth": 0.8}
 _METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None},
              "png": {"Software": None}}
 
@@ -56,6 +57,22 @@ def render(fig: Figure, fmt: str = "svg", dpi: int | None = None) -> bytes:
         fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], dpi=dpi or fig.dpi,
                     facecolor="white")
     return buf.getvalue()
+
+
+def to_image(fig: Figure, dpi: int | None = None):
+    """The figure as a Pillow RGB image, drawn once by Agg (for GIF frames and palettes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    if dpi is not None:
+        fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    with rc():
+        canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    image = Image.new("RGB", (rgba.shape[1], rgba.shape[0]), "white")
+    image.paste(Image.fromarray(rgba), mask=Image.fromarray(rgba[:, :, 3]))
+    return image
 
 
 def save(fig: Figure, path: str | os.PathLike, dpi: int | None = None) -> Path:

@@ -12,7 +12,6 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
 
 from micrograd_ed import plots
@@ -53,6 +52,7 @@ class ExportPainter:
         axes = right.subplots(2, 1, sharex=True)
         curves_figure(history.loss, history.accuracy, history.val_loss, history.val_accuracy,
                       recording.val_label, axes=axes)
+        axes[0].set_xlabel("")
         self.cursors = [ax.axvline(0, color="#b35900", linewidth=2) for ax in axes]
         self.heading = self.fig.suptitle(" ", fontsize=13, fontweight="bold")
         freeze_layout(self.fig, lambda: self.paint(len(recording.snapshots) - 1))
@@ -73,19 +73,6 @@ def png_frame(painter: ExportPainter, k: int, dpi: int = 100) -> bytes:
     return plots.render(painter.paint(k), "png", dpi=dpi)
 
 
-def _pixels(painter: ExportPainter, k: int, dpi: int):
-    """Frame k as a Pillow RGB image (drawn once by Agg, no PNG round trip)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    fig = painter.paint(k)
-    fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
-    with plots.rc():
-        canvas.draw()
-    return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
-
-
 def gif_bytes(painter: ExportPainter, frames: Sequence[int]) -> bytes:
     """An animated GIF (Pillow) of at most GIF_FRAMES of `frames`, looping."""
     from PIL import Image
@@ -93,7 +80,7 @@ def gif_bytes(painter: ExportPainter, frames: Sequence[int]) -> bytes:
     chosen = [frames[i] for i in pick_frames(len(frames), GIF_FRAMES)]
     images = []
     for k in chosen:
-        rgb = _pixels(painter, k, GIF_DPI)
+        rgb = plots.to_image(painter.paint(k), GIF_DPI)
         images.append(rgb.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=0))
     durations = [GIF_MS] * (len(images) - 1) + [GIF_HOLD_MS]
     buf = io.BytesIO()

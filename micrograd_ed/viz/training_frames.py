@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
@@ -22,11 +23,12 @@ from typing import Any
 import numpy as np
 
 from micrograd_ed import plots
+from micrograd_ed.plots import to_image
 from micrograd_ed.recording import Recording, RecordingError
 from micrograd_ed.viz.network import draw_network
 from micrograd_ed.viz.training_plots import BoundaryPainter, WeightsPainter, curves_figure
 
-PANEL_DPI = 100
+PANEL_DPI = 150
 
 
 def check_history(history: Any) -> Recording:
@@ -133,19 +135,32 @@ def panel_images(rec: Recording, frames: Sequence[int]) -> list[str]:
     painter = panel_painter(rec)
     out = []
     for k in frames:
-        png = plots.render(painter.paint(k), "png", dpi=PANEL_DPI)
+        png = _small_png(painter.paint(k), PANEL_DPI)
         out.append("data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     return out
 
 
+def _small_png(fig, dpi: int) -> bytes:
+    """The figure as a PNG with an adaptive 256-colour palette: these plots have few
+    colours, so it looks the same at about a third of the size."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    to_image(fig, dpi).quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                dither=Image.Dither.NONE).save(out, format="PNG")
+    return out.getvalue()
+
+
 def curves(history: Any, rec: Recording, frames: Sequence[int]) -> dict[str, Any]:
-    """The curves SVG and, per frame, the cursor's x as a fraction of the figure's width."""
-    fig, layout = curves_figure(history.loss, history.accuracy, history.val_loss,
-                                history.val_accuracy, rec.val_label)
+    """The curves SVG and, per axes, where each frame's cursor goes (figure fractions)."""
+    fig, spans = curves_figure(history.loss, history.accuracy, history.val_loss,
+                               history.val_accuracy, rec.val_label)
     svg = plots.render(fig, "svg").decode("utf-8")
-    xs = [float(layout.x0 + layout.dx * rec.snapshots[k].epoch) for k in frames]
-    return {"svg": _strip(svg), "x": [round(x, 5) for x in xs],
-            "spans": [[round(float(a), 5), round(float(b), 5)] for a, b in layout.spans]}
+    w, h = fig.get_size_inches()
+    epochs = [rec.snapshots[k].epoch for k in frames]
+    return {"svg": _strip(svg), "aspect": round(float(w / h), 5),
+            "axes": [{"x": [round(s.x0 + s.dx * e, 5) for e in epochs],
+                      "top": round(s.top, 5), "bottom": round(s.bottom, 5)} for s in spans]}
 
 
 def page_data(history: Any, frames: Sequence[int], grads: bool = False) -> dict[str, Any]:

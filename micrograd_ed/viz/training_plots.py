@@ -31,6 +31,7 @@ from micrograd_ed.recording import Recording
 POSITIVE, NEGATIVE = "#d62728", "#1f5fbf"        # the network view's red and blue
 CLASS_COLORS = ("#1f5fbf", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 MARKERS = ("o", "s", "^", "D", "v", "P")
+HATCHES = ("", "//", "..", "\\\\", "xx", "oo")   # the region of each class, for greyscale
 BINARY_CMAP = "RdBu_r"
 
 
@@ -113,6 +114,10 @@ class BoundaryPainter:
 
     def paint(self, k: int):
         """Show snapshot k; returns the figure."""
+        with plots.rc():     # hatch colour and width are read when the artists are made
+            return self._paint(k)
+
+    def _paint(self, k: int):
         for artist in self._artists:
             artist.remove()
         grid = self.rec.snapshots[k].grid
@@ -130,6 +135,9 @@ class BoundaryPainter:
                                  cmap=BINARY_CMAP, norm=TwoSlopeNorm(t, lo, hi), alpha=0.5,
                                  zorder=1)
             arts = [filled]
+            if s.max() > t:      # hatch the class-1 side: it reads in greyscale too
+                arts.append(ax.contourf(gx, gy, s, levels=[t, max(hi, float(s.max())) + 1],
+                                        colors="none", hatches=[HATCHES[1]], zorder=1))
             if s.min() < t < s.max():
                 arts.append(ax.contour(gx, gy, s, levels=[t], colors="black",
                                        linewidths=1.6, zorder=2))
@@ -142,7 +150,7 @@ class BoundaryPainter:
                     continue
                 arts.append(ax.contourf(gx, gy, margin, levels=[0, np.inf],
                                         colors=[_light(CLASS_COLORS[c % len(CLASS_COLORS)])],
-                                        zorder=1))
+                                        hatches=[HATCHES[c % len(HATCHES)]], zorder=1))
                 if margin.min() < 0:
                     arts.append(ax.contour(gx, gy, margin, levels=[0], colors="black",
                                            linewidths=1.2, zorder=2))
@@ -223,22 +231,26 @@ class WeightsPainter:
 
 # --------------------------------------------------------------- curves
 @dataclass
-class CurvesLayout:
-    """Where epoch e is in the curves figure: x = x0 + e * dx (fractions of its width);
-    each axes' top and bottom as fractions of its height measured from the top."""
+class AxesSpan:
+    """Where epoch e is on one axes of the curves figure, in fractions of the figure:
+    x = x0 + e * dx from the left; the axes runs from `top` to `bottom` from the top."""
 
     x0: float
     dx: float
-    spans: list[tuple[float, float]]
+    top: float
+    bottom: float
 
 
 def curves_figure(loss: list[float], accuracy: list[float], val_loss: list[float],
                   val_accuracy: list[float], val_label: str = "validation",
-                  width: float = 6.0, height: float = 4.6, axes=None):
-    """Loss (top) and accuracy (bottom) per epoch; returns (figure, CurvesLayout)."""
+                  width: float = 9.6, height: float = 3.6, axes=None):
+    """Loss and accuracy per epoch, side by side (or on the two `axes` given).
+
+    Returns the figure and, when it made the figure, an :class:`AxesSpan` per axes.
+    """
     if axes is None:
         fig = plots.figure(width, height)
-        ax_l, ax_a = fig.subplots(2, 1, sharex=True)
+        ax_l, ax_a = fig.subplots(1, 2)
     else:
         ax_l, ax_a = axes
         fig = ax_l.figure
@@ -250,32 +262,31 @@ def curves_figure(loss: list[float], accuracy: list[float], val_loss: list[float
     finite = [v for v in [*loss, *val_loss] if math.isfinite(v)]
     if finite and min(finite) > 0 and max(finite) / min(finite) > 20:
         ax_l.set_yscale("log")
-    plots.style_axes(ax_l, ylabel="loss")
-    ax_l.set_title("loss and accuracy per epoch", fontsize=11, fontweight="bold")
     acc = 100 * np.asarray(accuracy, dtype=np.float64)
     ax_a.plot(epochs, acc, color=plots.COLORS[0], linewidth=1.8, label="train")
     if val_accuracy:
         ax_a.plot(epochs, 100 * np.asarray(val_accuracy, dtype=np.float64),
                   color=plots.COLORS[1], linewidth=1.8, linestyle="--", label=val_label)
     ax_a.set_ylim(-3, 103)
-    ax_a.set_xlim(0, max(1, len(loss)))
-    ax_a.xaxis.get_major_locator().set_params(integer=True)
-    plots.style_axes(ax_a, xlabel="epoch", ylabel="accuracy (%)")
+    for ax, name in ((ax_l, "loss"), (ax_a, "accuracy (%)")):
+        ax.set_xlim(0, max(1, len(loss)))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        plots.style_axes(ax, xlabel="epoch", ylabel=name)
+    ax_l.set_title("loss per epoch", fontsize=11, fontweight="bold")
+    ax_a.set_title("accuracy per epoch", fontsize=11, fontweight="bold")
     ax_l.legend(loc="upper right", fontsize=8)
     if axes is not None:
         return fig, None
     fig.draw_without_rendering()
-    return fig, _layout(fig, [ax_l, ax_a])
+    return fig, [_span(fig, ax) for ax in (ax_l, ax_a)]
 
 
-def _layout(fig, axes) -> CurvesLayout:
+def _span(fig, ax) -> AxesSpan:
     width = fig.bbox.width
-    x_at = [axes[0].transData.transform((e, 1.0))[0] / width for e in (0.0, 1.0)]
-    spans = []
-    for ax in axes:
-        box = ax.get_position()
-        spans.append((1 - box.y1, 1 - box.y0))
-    return CurvesLayout(x0=x_at[0], dx=x_at[1] - x_at[0], spans=spans)
+    x0, x1 = (ax.transData.transform((e, 1.0))[0] / width for e in (0.0, 1.0))
+    box = ax.get_position()
+    return AxesSpan(x0=float(x0), dx=float(x1 - x0), top=float(1 - box.y1),
+                    bottom=float(1 - box.y0))
 
 
 # -------------------------------------------------------------- network

@@ -8,7 +8,8 @@
  *            base: the first SVG; slots: [[element index, attribute or "#text"]];
  *            values[k]: the slots' values in frame k (null: no picture for frame k)
  *   panel:   {kind, images: [data URI per frame]}
- *   curves:  {svg, x: [cursor x per frame, fraction of width], spans: [[top, bottom]]}
+ *   curves:  {svg, aspect: width / height,
+ *            axes: [{x: [cursor x per frame], top, bottom}]}  (fractions of the figure)
  * and lets controls.js (MGControls.create) drive render(k). Plain ES5, nothing fetched.
  */
 (function () {
@@ -21,6 +22,7 @@
   var networkNote = document.getElementById("network-note");
   var panel = document.getElementById("panel");
   var gradsBox = document.getElementById("show-grads");
+  var curvesArea = document.getElementById("curves");
   var curvesBox = document.getElementById("curves-svg");
   var cursors = [];
   var view = null;        // the network VIEW shown
@@ -61,19 +63,30 @@
     drawNetwork(k);
     panel.src = data.panel.images[k];
     panel.setAttribute("data-frame", String(k));
-    var x = (100 * data.curves.x[k]).toFixed(3) + "%";
-    for (var i = 0; i < cursors.length; i++) { cursors[i].style.left = x; }
+    for (var i = 0; i < cursors.length; i++) {
+      cursors[i].style.left = (100 * data.curves.axes[i].x[k]).toFixed(3) + "%";
+    }
   }
 
+  // the curves keep their aspect ratio, as large as their area allows; the cursors are
+  // placed in fractions of the figure, so they stay on the epoch at any size
+  function fitCurves() {
+    var r = data.curves.aspect;
+    var w = Math.min(curvesArea.clientWidth, curvesArea.clientHeight * r);
+    curvesBox.style.width = w + "px";
+    curvesBox.style.height = (w / r) + "px";
+  }
   curvesBox.innerHTML = data.curves.svg;
-  data.curves.spans.forEach(function (span) {
+  data.curves.axes.forEach(function (axes) {
     var c = document.createElement("div");
     c.className = "cursor";
-    c.style.top = (100 * span[0]).toFixed(3) + "%";
-    c.style.height = (100 * (span[1] - span[0])).toFixed(3) + "%";
-    curvesBox.parentNode.appendChild(c);
+    c.style.top = (100 * axes.top).toFixed(3) + "%";
+    c.style.height = (100 * (axes.bottom - axes.top)).toFixed(3) + "%";
+    curvesBox.appendChild(c);
     cursors.push(c);
   });
+  fitCurves();
+  window.addEventListener("resize", fitCurves);
   showView("weights");
   if (gradsBox) {
     gradsBox.addEventListener("change", function () {
