@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value, zero_grad
+from micrograd_ed.memory import paused_gc
 
 Fn = Callable[[Sequence[Value]], Value]
 
@@ -48,10 +49,11 @@ def numerical_grad(fn: Fn, inputs: Sequence[Value], eps: float = 1e-6) -> list[f
     for x in inputs:
         x0 = x.data
         try:
-            x.data = x0 + eps
-            up = _scalar(fn(inputs), "numerical_grad")
-            x.data = x0 - eps
-            down = _scalar(fn(inputs), "numerical_grad")
+            with paused_gc():   # each graph is acyclic and freed on return: no GC scans
+                x.data = x0 + eps
+                up = _scalar(fn(inputs), "numerical_grad")
+                x.data = x0 - eps
+                down = _scalar(fn(inputs), "numerical_grad")
         finally:
             x.data = x0
         grads.append((up - down) / (2 * eps))
@@ -63,9 +65,11 @@ def analytic_grad(fn: Fn, inputs: Sequence[Value]) -> list[float]:
     _check_inputs(inputs, "analytic_grad")
     saved = [x.grad for x in inputs]
     zero_grad(inputs)
-    out = fn(inputs)
-    _scalar(out, "analytic_grad")
-    out.backward()
+    with paused_gc():
+        out = fn(inputs)
+        _scalar(out, "analytic_grad")
+        out.backward()
+        del out
     grads = [float(x.grad) for x in inputs]
     for x, g in zip(inputs, saved):
         x.grad = g

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from micrograd_ed.engine import Value
 
@@ -52,7 +55,16 @@ def _check_number(x: object, name: str, who: str, low: float, high: float = math
 
 
 class Optimizer:
-    """Base class: holds the parameters and the learning rate `lr`."""
+    """Base class: holds the parameters and the learning rate `lr`.
+
+    A step works on whole arrays, not parameter by parameter: it gathers every
+    parameter's ``grad`` and ``data`` into one float64 array each, updates the
+    array with numpy, and writes the new values back into the parameters'
+    ``data``. The per-parameter Python work is three plain attribute passes
+    (about 0.1 us a parameter); the arithmetic, square roots included, runs in
+    numpy. Elementwise float64 numpy does the same IEEE operations in the same
+    order as a scalar loop would, so the numbers are the formulas' exactly.
+    """
 
     def __init__(self, params: Iterable[Value] | Any, lr: float) -> None:
         self.params = _check_params(params, type(self).__name__)
@@ -68,16 +80,45 @@ class Optimizer:
         """Update every parameter from its current grad."""
         raise NotImplementedError
 
-    def _grads(self) -> list[float]:
-        """The parameters' grads as floats; a NaN or inf gradient raises, naming the parameter."""
-        grads = [p.grad for p in self.params]
-        if not all(map(math.isfinite, grads)):
-            i = next(i for i, g in enumerate(grads) if not math.isfinite(g))
+    def _gather(self, name: str) -> np.ndarray:
+        """Every parameter's `name` ("grad" or "data") as one float64 array."""
+        try:
+            return np.fromiter(map(attrgetter(name), self.params), np.float64,
+                               len(self.params))
+        except (TypeError, ValueError, OverflowError):
+            pass
+        for i, p in enumerate(self.params):     # say which parameter is wrong
+            x = getattr(p, name)
+            where = (f"{type(self).__name__}.step: the {name} of parameter {i} "
+                     f"({p.label or 'unlabelled'})")
+            if not isinstance(x, (int, float)):
+                hint = (". Reduce a batched loss with .sum() or .mean() before backward()"
+                        if name == "grad" else "")
+                raise TypeError(f"{where} is a {type(x).__name__}, not one number; nothing "
+                                f"was updated{hint}")
+            try:
+                float(x)
+            except OverflowError:
+                raise OverflowError(f"{where} is too large for a float: {x!r:.40}; nothing "
+                                    f"was updated") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _grads(self) -> np.ndarray:
+        """The parameters' grads as one array; a NaN or inf gradient raises, naming it."""
+        grads = self._gather("grad")
+        bad = np.flatnonzero(~np.isfinite(grads))
+        if bad.size:
+            i = int(bad[0])
             raise FloatingPointError(
                 f"{type(self).__name__}.step: the gradient of parameter {i} "
-                f"({self.params[i].label or 'unlabelled'}) is {grads[i]!r}; nothing was "
+                f"({self.params[i].label or 'unlabelled'}) is {float(grads[i])!r}; nothing was "
                 f"updated. Lower the learning rate, or check the loss for log(0) or overflow")
         return grads
+
+    def _scatter(self, data: np.ndarray) -> None:
+        """Write the updated values back, one Python float per parameter."""
+        for p, x in zip(self.params, data.tolist()):
+            p.data = x
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr:g}, {len(self.params)} parameters)"
@@ -89,6 +130,8 @@ class SGD(Optimizer):
     g = dL/dp + weight_decay * p            (weight decay = L2 regularization)
     v <- momentum * v + g                   (velocity; v = g when momentum = 0)
     p <- p - lr * v
+
+    ``velocity`` holds v for every parameter, in the order of ``params``.
     """
 
     def __init__(self, params: Iterable[Value] | Any, lr: float = 0.1,
@@ -96,16 +139,16 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = _check_number(momentum, "momentum", "SGD", 0.0, 1.0)
         self.weight_decay = _check_number(weight_decay, "weight_decay", "SGD", 0.0)
-        self.velocity = [0.0] * len(self.params)
+        self.velocity = np.zeros(len(self.params))
 
     def step(self) -> None:
-        grads, lr, mu, wd = self._grads(), self.lr, self.momentum, self.weight_decay
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            if wd:
-                g += wd * p.data
-            if mu:
-                g = self.velocity[i] = mu * self.velocity[i] + g
-            p.data -= lr * g
+        g, lr, mu, wd = self._grads(), self.lr, self.momentum, self.weight_decay
+        data = self._gather("data")
+        if wd:
+            g = g + wd * data
+        if mu:
+            g = self.velocity = mu * self.velocity + g
+        self._scatter(data - lr * g)
         self.steps += 1
 
 
@@ -115,6 +158,9 @@ class Adam(Optimizer):
     m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2        (moment estimates)
     m_hat = m / (1 - b1^t),   v_hat = v / (1 - b2^t)          (bias correction)
     p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+
+    ``m`` and ``v`` hold the two estimates for every parameter, in the order of
+    ``params``; with ``weight_decay`` the gradient is g + weight_decay * p (L2).
     """
 
     def __init__(self, params: Iterable[Value] | Any, lr: float = 1e-3,
@@ -127,20 +173,20 @@ class Adam(Optimizer):
                       _check_number(betas[1], "betas[1]", "Adam", 0.0, 1.0))
         self.eps = _check_number(eps, "eps", "Adam", 0.0, low_open=True)
         self.weight_decay = _check_number(weight_decay, "weight_decay", "Adam", 0.0)
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.m = np.zeros(len(self.params))
+        self.v = np.zeros(len(self.params))
 
     def step(self) -> None:
-        grads, (b1, b2), wd = self._grads(), self.betas, self.weight_decay
-        self.steps += 1
-        c1, c2 = 1.0 - b1 ** self.steps, 1.0 - b2 ** self.steps
-        m, v, lr, eps = self.m, self.v, self.lr, self.eps
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            if wd:
-                g += wd * p.data
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+        g, (b1, b2), wd = self._grads(), self.betas, self.weight_decay
+        data = self._gather("data")
+        if wd:
+            g = g + wd * data
+        t = self.steps + 1
+        c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
+        self.m = b1 * self.m + (1.0 - b1) * g
+        self.v = b2 * self.v + (1.0 - b2) * g * g
+        self._scatter(data - self.lr * (self.m / c1) / (np.sqrt(self.v / c2) + self.eps))
+        self.steps = t
 
 
 # ------------------------------------------------------------ schedules

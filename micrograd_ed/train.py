@@ -26,6 +26,7 @@ import numpy as np
 from micrograd_ed import losses
 from micrograd_ed.data import minibatches
 from micrograd_ed.engine import Value
+from micrograd_ed.memory import paused_gc
 from micrograd_ed.optim import SGD, LRSchedule, Optimizer
 from micrograd_ed.recording import Recorder, Recording, check_plan, grid_axes
 
@@ -104,7 +105,8 @@ def _scores(outs: list[Value]) -> np.ndarray:
 def predict_scores(model: Any, X: object) -> np.ndarray:
     """The model's raw outputs for every row of X, as an (n, k) array (one batched pass)."""
     X = _check_X(X, model, "predict")
-    return _scores(_as_list(model(X)))
+    with paused_gc():       # the graph has no cycles: see micrograd_ed.memory
+        return _scores(_as_list(model(X)))
 
 
 def _decide(scores: np.ndarray, threshold: float, plus_minus: bool) -> np.ndarray:
@@ -213,8 +215,10 @@ def evaluate(model: Any, X: object, y: object, loss: str | LossFn | None = None,
 
 def _evaluate(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
               l2: float) -> tuple[float, float]:
-    value, scores = _forward_loss(model, X, y, task, batched=True)
-    total = value.data + (losses.l2(model, l2).data if l2 else 0.0)
+    with paused_gc():
+        value, scores = _forward_loss(model, X, y, task, batched=True)
+        total = value.data + (losses.l2(model, l2).data if l2 else 0.0)
+        del value           # free the graph while the collector is paused
     return float(total), _accuracy(scores, y, task.threshold)
 
 
@@ -341,16 +345,24 @@ def _validation(validation: Sequence | None, model: Any,
 def _train_epoch(model: Any, X: np.ndarray, y: np.ndarray, task: _Task, optimizer: Optimizer,
                  size: int, seed: int, epoch: int, l2: float, batched: bool,
                  bar: Any) -> tuple[float, float]:
-    """One pass over the shuffled batches; the batch-size-weighted mean loss and accuracy."""
+    """One pass over the shuffled batches; the batch-size-weighted mean loss and accuracy.
+
+    Each step runs with the cyclic garbage collector paused: a step's graph has
+    no reference cycles, so reference counting frees it at ``del value``, and the
+    collector would only re-scan it while it grows (see micrograd_ed.memory).
+    """
     total_loss = total_right = 0.0
     for Xb, yb in minibatches(X, y, size, seed=seed, epoch=epoch):
-        optimizer.zero_grad()
-        value, scores = _forward_loss(model, Xb, yb, task, batched)
-        if l2:
-            value = value + losses.l2(optimizer.params, l2)
-        value.backward()
-        optimizer.step()
-        total_loss += value.data * len(Xb)
+        with paused_gc():
+            optimizer.zero_grad()
+            value, scores = _forward_loss(model, Xb, yb, task, batched)
+            if l2:
+                value = value + losses.l2(optimizer.params, l2)
+            value.backward()
+            optimizer.step()
+            batch_loss = float(value.data)
+            del value       # free the graph while the collector is paused
+        total_loss += batch_loss * len(Xb)
         total_right += _accuracy(scores, yb, task.threshold) * len(Xb)
         bar.update(1)
     return total_loss / len(X), total_right / len(X)
