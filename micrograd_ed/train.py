@@ -322,7 +322,7 @@ def _recorder(model: Any, every: int, X: np.ndarray, y: np.ndarray,
             recording.X_val, recording.y_val = val[0].copy(), val[1].copy()
     history.recording = recording
     return Recorder(model, every, recording, metrics,
-                    lambda points: _scores(_as_list(model(points))))
+                    lambda points: predict_scores(model, points))
 
 
 def _postfix(h: History) -> dict[str, str]:

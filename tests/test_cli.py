@@ -48,12 +48,14 @@ def test_no_subcommand_is_a_usage_error(tmp_path):
 
 
 # ----------------------------------------------------------------- demo
-def test_demo_trains_xor_and_writes_three_svgs(tmp_path):
+def test_demo_trains_xor_and_writes_three_svgs_and_the_training_player(tmp_path):
     out = tmp_path / "figs"
     done = run("demo", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     names = ["xor_example_graph.svg", "xor_network.svg", "xor_loss.svg"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "xor_training.html"])
+    assert str(out / "xor_training.html") in done.stdout
+    assert (out / "xor_training.html").read_text().startswith("<!DOCTYPE html>")
     for name in names:
         assert str(out / name) in done.stdout
         root = ET.parse(out / name).getroot()

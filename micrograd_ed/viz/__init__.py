@@ -16,13 +16,16 @@ from micrograd_ed.viz.diagram import Diagram
 from micrograd_ed.viz.graph import GraphTooLargeError, draw_graph
 from micrograd_ed.viz.inline import value_mimebundle
 from micrograd_ed.viz.network import draw_network
+from micrograd_ed.viz.training import TrainingPlayer, draw_training
 
 __all__ = [
     "Diagram",
     "GraphTooLargeError",
     "RenderError",
     "RendererNotFoundError",
+    "TrainingPlayer",
     "draw_graph",
     "draw_network",
+    "draw_training",
     "value_mimebundle",
 ]

@@ -49,7 +49,7 @@ class TrainingPlayer:
         self.recording = check_history(history)
         self.frames = pick_frames(len(self.recording.snapshots), max_frames)
         self.grads = bool(grads)
-        self.title = title if title is not None else _default_title(self.recording)
+        self.title = title if title is not None else default_title(self.recording)
         self._html: str | None = None
         self._painter: ExportPainter | None = None
 
@@ -155,7 +155,8 @@ def draw_training(history: Any, *, title: str | None = None, grads: bool = False
     return TrainingPlayer(history, title=title, grads=grads, max_frames=max_frames)
 
 
-def _default_title(rec) -> str:
+def default_title(rec) -> str:
+    """'MLP 2-16-16-1 (tanh), bce loss': the network and the loss of a recording."""
     cfg = rec.config
     sizes = "-".join(str(n) for n in [cfg["nin"], *cfg["sizes"]])
     return f"MLP {sizes} ({cfg['activation']}), {rec.loss_name} loss"

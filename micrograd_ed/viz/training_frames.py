@@ -98,7 +98,7 @@ def svg_frames(svgs: Sequence[str | None]) -> dict[str, Any]:
     if any([e.tag for e in t] != shape for t in trees[1:]):
         return {"full": [_strip(s) if s is not None else None for s in svgs]}
     slots: list[tuple[int, str]] = []
-    for i, el in enumerate(base):
+    for i in range(len(base)):
         names = sorted({a for t in trees for a in t[i].attrib})
         for a in names:
             if len({t[i].get(a) for t in trees}) > 1:
@@ -117,6 +117,19 @@ def svg_frames(svgs: Sequence[str | None]) -> dict[str, Any]:
         values.append([(t[i].text or "") if a == "#text" else (t[i].get(a) or "")
                        for i, a in slots])
     return {"base": _strip(drawn[0]), "slots": [list(s) for s in slots], "values": values}
+
+
+def layout(view: dict[str, Any]) -> str:
+    """"tall-network" when the network picture is taller than wide (it then gets the
+    page's full-height column), else "wide-network"."""
+    svg = view.get("base") or next((s for s in view.get("full", []) if s), None)
+    if svg is None:
+        return "wide-network"
+    box = ET.fromstring(svg).get("viewBox", "").split()
+    if len(box) != 4:
+        return "wide-network"
+    width, height = float(box[2]), float(box[3])
+    return "tall-network" if width < 1.2 * height else "wide-network"
 
 
 def _strip(svg: str) -> str:
@@ -175,6 +188,7 @@ def page_data(history: Any, frames: Sequence[int], grads: bool = False) -> dict[
                   "images": panel_images(rec, frames)},
         "curves": curves(history, rec, frames),
     }
+    data["layout"] = layout(data["network"]["weights"])
     if grads:
         data["network"]["grads"] = svg_frames(network_svgs(rec, frames, grads=True))
     return data

@@ -8,6 +8,7 @@
  *            base: the first SVG; slots: [[element index, attribute or "#text"]];
  *            values[k]: the slots' values in frame k (null: no picture for frame k)
  *   panel:   {kind, images: [data URI per frame]}
+ *   layout:  "wide-network" or "tall-network" (the network gets the full-height column)
  *   curves:  {svg, aspect: width / height,
  *            axes: [{x: [cursor x per frame], top, bottom}]}  (fractions of the figure)
  * and lets controls.js (MGControls.create) drive render(k). Plain ES5, nothing fetched.
@@ -76,6 +77,7 @@
     curvesBox.style.width = w + "px";
     curvesBox.style.height = (w / r) + "px";
   }
+  document.getElementById("stage").className = data.layout;
   curvesBox.innerHTML = data.curves.svg;
   data.curves.axes.forEach(function (axes) {
     var c = document.createElement("div");
