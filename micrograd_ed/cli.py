@@ -13,6 +13,8 @@ this module: it only calls the library's public functions.
 from __future__ import annotations
 
 import argparse
+import io
+import itertools
 import json
 import keyword
 import math
@@ -92,10 +94,10 @@ def _widths(text: str) -> tuple[int, ...]:
 
 def _assignment(text: str) -> tuple[str, float]:
     """'a=2' -> ('a', 2.0), with a message that says what is wrong otherwise."""
-    from micrograd_ed.expr import FUNCTIONS
+    from micrograd_ed.expr import FUNCTIONS, normalise
 
     name, eq, value = text.partition("=")
-    name, value = name.strip(), value.strip()
+    name, value = normalise(name.strip()), value.strip()
     if not eq:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not NAME=NUMBER, e.g. a=2 (if it is the expression, put it "
@@ -242,7 +244,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         print(f"{PROG} graph: note: --set {', '.join(unused)} not used in {args.expr!r}",
               file=sys.stderr)
     if root.op and not root.label:
-        root.label = next(n for n in ("f", "out", "result", "f_") if n not in values)
+        root.label = _result_name(values)
     if not args.no_backward:
         root.backward()
     title = f"{root.label} = {' '.join(args.expr.split())}" if root.op else None
@@ -331,6 +333,12 @@ def _values(assignments: Sequence[tuple[str, float]]) -> dict[str, float]:
     return values
 
 
+def _result_name(values: dict[str, float]) -> str:
+    """A name for the result that no variable has: f, out, result, then f2, f3, ..."""
+    candidates = itertools.chain(("f", "out", "result"), (f"f{k}" for k in itertools.count(2)))
+    return next(n for n in candidates if n not in values)
+
+
 def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str]:
     """The file to write (None for stdout) and its format, from -o and --format."""
     if output is None:
@@ -353,23 +361,37 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
 
 
 def _check_writable(path: Path, option: str) -> None:
-    """Fail before any work when `path` cannot be written (the write itself is atomic)."""
+    """Fail before any work when `path` cannot be written (the write itself is atomic).
+
+    The file written is the one `path` resolves to (through symlinks), as
+    :func:`micrograd_ed.files.write_atomic` writes it.
+    """
+    from micrograd_ed.files import NotARegularFileError, resolve_target
+
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
-    if not folder.is_dir():
-        raise Failure(f"cannot write {option} {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Failure(f"cannot write {option} {path}: no permission to write in {folder}")
-    if path.exists() and not os.access(path, os.W_OK):
+    try:
+        real = resolve_target(path)
+    except (NotARegularFileError, FileNotFoundError, OSError) as e:
+        raise Failure(f"{option} {' '.join(str(e).split())}") from None
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
+    if real.exists() and not os.access(real, os.W_OK):
         raise Failure(f"cannot write {option} {path}: the file is read-only")
 
 
 def _write_stdout(diagram, fmt: str) -> None:
+    """The picture on stdout in its own encoding (UTF-8), whatever the terminal's is."""
     text = diagram.source if fmt == "dot" else diagram.svg()
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    text = text if text.endswith("\n") else text + "\n"
     sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:              # a text-only stream (a test's StringIO)
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
 
 
 def _report(root, values: dict[str, float], used: list[str], forward_only: bool,
@@ -440,22 +462,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
+    if sys.stdout is None:      # started with stdout closed (`>&-`): say so, do nothing
+        print(f"{PROG} {args.command}: error: stdout is closed; nothing was done "
+              f"(redirect it instead, e.g. > /dev/null)", file=sys.stderr)
+        return 1
+    if isinstance(sys.stdout, io.TextIOWrapper):    # e.g. an ASCII terminal: \xe9, not a crash
+        sys.stdout.reconfigure(errors="backslashreplace")
     start = time.perf_counter()
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()      # a full disk or a closed pipe shows here, not at exit
+        return code
     except KeyboardInterrupt:
         print(f"\n{PROG} {args.command}: interrupted after "
               f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
         return 130
     except BrokenPipeError:     # e.g. piped into `head`: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())   # so that the exit flush cannot fail again
+        _silence_stdout()
         return 1
     except Exception as e:
         if debug:
             traceback.print_exc()
+        if _is_stdout_error(e):     # e.g. > /dev/full
+            _silence_stdout()
+            print(f"{PROG} {args.command}: error: cannot write to stdout: {e.strerror}",
+                  file=sys.stderr)
+            return 1
         print(_error_line(args.command, e), file=sys.stderr)
         return 2 if isinstance(e, UsageError) else 1
+
+
+def _is_stdout_error(e: BaseException) -> bool:
+    """An OSError of a bare write (no file name, the system's own message): stdout's."""
+    return (isinstance(e, OSError) and e.filename is None and len(e.args) == 2
+            and e.errno is not None and e.args[1] == os.strerror(e.errno))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit cannot fail a second time."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 if __name__ == "__main__":

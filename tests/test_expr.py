@@ -136,3 +136,25 @@ def test_huge_and_deep_inputs_are_refused_not_crashed():
 def test_a_constant_expression_is_one_leaf():
     v = build("2 * 3", {})
     assert not v.op and v.data == 6.0 and v.label == "2 * 3"
+
+
+# ------------------------------------------ issue 15: unicode names, overflow
+def test_a_name_spelled_two_ways_is_refused_not_merged():
+    """Python reads 'ａ' (fullwidth) as 'a': 'ａ*a' silently squared a (25 for a = 5)."""
+    with pytest.raises(ExpressionError, match="'ａ' and 'a' are the same variable"):
+        build("ａ*a", {"a": 5.0})
+
+
+def test_values_are_normalised_like_the_expression():
+    y = build("ａ*ａ", {"ａ": 5.0})
+    assert y.data == 25.0 and names("ａ*ａ") == ["a"]
+    assert build("ﬁ + 1", {"fi": 1.0}).data == 2.0      # the ligature reads as 'fi'
+    with pytest.raises(ExpressionError, match="'a' and 'ａ'.*same variable.*only one"):
+        build("a*2", {"a": 1.0, "ａ": 2.0})
+
+
+@pytest.mark.parametrize("text", ["a * 1e400", "1e308 * 10", "1e308 * a * 10", "a ** 100 ** 1",
+                                  "exp(700) * exp(700) * a"])
+def test_an_overflow_to_inf_is_refused_naming_the_part(text):
+    with pytest.raises(ExpressionError, match="too large|overflow"):
+        build(text, {"a": 1e10})

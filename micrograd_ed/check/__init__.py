@@ -1,0 +1,36 @@
+"""Checking a learner's backprop against micrograd_ed, and pointing at the first wrong node.
+
+* :func:`compare` -- one expression built with micrograd_ed and with a student's value class:
+  every named node's data and grad, the first wrong one, why, and a picture;
+* :func:`check_engine` -- a battery of cases (reuse, diamonds, a 5,000-deep chain, ...) for a
+  student's whole value class;
+* :func:`check_backward` -- a student's own ``backward(root)`` over micrograd_ed graphs, with
+  hints for the common mistakes;
+* :func:`check_op` -- one op's forward and local derivative, at many points;
+* :func:`assert_matches` -- :func:`compare` for autograders: fails with the report's text.
+"""
+
+from micrograd_ed.check.backward import BackwardCase, BackwardReport, check_backward
+from micrograd_ed.check.compare import BuildError, Comparison, Row, compare
+from micrograd_ed.check.engine import CaseResult, EngineReport, check_engine
+
+
+def assert_matches(build, ValueClass: type, *, atol: float = 1e-9, rtol: float = 1e-6):
+    """Fail (AssertionError with :func:`compare`'s report) unless the student's class agrees.
+
+    For autograded assignments::
+
+        def test_my_engine():
+            assert_matches(build, student.Value)
+
+    Returns the :class:`Comparison` when it passes.
+    """
+    __tracebackhide__ = True        # pytest shows the report, not this frame
+    result = compare(build, ValueClass, atol=atol, rtol=rtol)
+    if not result.ok:
+        raise AssertionError(str(result))
+    return result
+
+
+__all__ = ["BackwardCase", "BackwardReport", "BuildError", "CaseResult", "Comparison",
+           "EngineReport", "Row", "assert_matches", "check_backward", "check_engine", "compare"]

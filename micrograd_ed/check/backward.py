@@ -1,0 +1,159 @@
+"""`check_backward`: a student's own backward function, on every graded graph.
+
+The student writes ``fn(root)``, which must fill ``.grad`` of every node of root's graph using
+only ``.parents``, ``.local_grads`` and ``.grad`` (and set ``root.grad = 1`` itself). For each
+case of :mod:`micrograd_ed.check.cases` the graph is built twice with micrograd_ed's Value:
+once for ``Value.backward()`` (the expected grads), once, grads at 0, for ``fn``. The first
+node whose grad differs, in backward order (nearest the output first), is reported with a
+hint when the numbers match a known mistake (see :mod:`micrograd_ed.check.hints`):
+
+* ``=`` instead of ``+=`` -- a reused node gets one share only;
+* edges skipped -- parents deduplicated (``set(parents)``), so ``a*a`` counts once;
+* a node processed before all its users -- breadth-first (or any non-topological) order;
+* the chain rule's ``× grad u`` left out;
+* a sign flipped; shares added twice (a node visited more than once);
+* the output's grad never set to 1;
+* recursion too deep -- a recursive topological sort on the 5,000-deep chain.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from micrograd_ed.check.cases import Case, engine_cases
+from micrograd_ed.check.compare import reference
+from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
+from micrograd_ed.check.guard import StudentError, default_recursion_limit, student_error
+from micrograd_ed.check.hints import grad_hint
+from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.memory import paused_gc
+
+
+@dataclass
+class BackwardCase:
+    """One graph: ``ok``; for a failure, the first wrong ``node`` (its label), the expected
+    and received grads, the chain rule of the expected one, and the ``hint``."""
+
+    name: str
+    ok: bool
+    message: str
+    formula: str = ""
+    node: str | None = None
+    expected: float | None = None
+    got: float | None = None
+    explanation: str = ""
+    hint: str = ""
+    error: StudentError | None = field(default=None, repr=False)
+
+
+@dataclass
+class BackwardReport:
+    """What :func:`check_backward` found: ``.ok``, ``.cases``, ``.first_failure``, ``.hint``."""
+
+    function: str
+    cases: list[BackwardCase]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.cases)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def first_failure(self) -> BackwardCase | None:
+        return next((c for c in self.cases if not c.ok), None)
+
+    @property
+    def hint(self) -> str:
+        """The hint of the first failing case ('' when all pass or no mistake was recognised)."""
+        f = self.first_failure
+        return f.hint if f is not None else ""
+
+    def __str__(self) -> str:
+        passed = sum(c.ok for c in self.cases)
+        lines = [f"check_backward({self.function}): {passed} of {len(self.cases)} graphs right"]
+        width = max(len(c.name) for c in self.cases)
+        for c in self.cases:
+            lines.append(f"  {'✓' if c.ok else '✗'} {c.name:<{width}}  {c.message}")
+        f = self.first_failure
+        if f is not None:
+            lines += ["", f"first failing graph: {f.name} ({f.formula})"]
+            if f.error is not None:
+                lines.append("  " + str(f.error).replace("\n", "\n  "))
+            else:
+                se, sg = distinct(f.expected, f.got)
+                lines.append(f"  first wrong node (in backward order): {f.node}: "
+                             f"expected grad {se}, got {sg}")
+                lines.append(f"  {f.explanation}")
+                if f.hint:
+                    lines.append(f"  hint: {f.hint}")
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": str(self)}
+
+
+def check_backward(fn: Callable[[Value], object], *, atol: float = 1e-9,
+                   rtol: float = 1e-6) -> BackwardReport:
+    """Run ``fn(root)`` on every graded graph and compare each node's grad with
+    ``Value.backward()``'s; see the module's docstring."""
+    if not callable(fn):
+        raise TypeError(f"check_backward expects a function fn(root), got {type(fn).__name__}")
+    name = getattr(fn, "__name__", type(fn).__name__)
+    results = []
+    for case in engine_cases():
+        if case.big:
+            with paused_gc(), default_recursion_limit() as limit:
+                results.append(_run(case, fn, limit, atol, rtol))
+        else:
+            results.append(_run(case, fn, None, atol, rtol))
+    return BackwardReport(name, results)
+
+
+def _run(case: Case, fn: Callable, limit: int | None, atol: float, rtol: float) -> BackwardCase:
+    expected = reference(case.build)
+    root = list(expected.values())[-1]
+    order = topological_order(root)
+    theirs = reference(case.build)                  # the same graph again, for the student
+    their_root = list(theirs.values())[-1]
+    their_order = topological_order(their_root)
+    for v in their_order:
+        v.grad = 0.0
+    try:
+        fn(their_root)
+    except Exception as e:
+        err = student_error(e, "backward", None, getattr(fn, "__code__", None),
+                            "your backward", limit)
+        msg = f"{err.kind}: {err.message}"
+        if err.is_recursion:
+            msg = (f"RecursionError: recursion too deep (depth {err.recursion_depth:,} at "
+                   f"Python's default limit of {limit or 1000:,})")
+        return BackwardCase(case.name, False, msg, case.formula, error=err, hint=err.hint)
+    for k in range(len(order) - 1, -1, -1):         # backward order: nearest the root first
+        ref, got_v = order[k], their_order[k]
+        got = _grad(got_v)
+        want = float(ref.grad)
+        if got is None or not (math.isfinite(got) and abs(got - want) <= atol + rtol * abs(want)):
+            namer = Namer(root, {v: n for n, v in expected.items()})
+            out = users(root)
+            used = out.get(ref, [])
+            node = namer(ref)
+            if got is None:
+                msg = f"{node}.grad is not a number: {got_v.grad!r:.40}"
+                return BackwardCase(case.name, False, msg, case.formula, node, want, math.nan)
+            hint = grad_hint(ref, got, used, root, namer, out, atol, rtol)
+            se, sg = distinct(want, got)
+            return BackwardCase(case.name, False, f"first wrong: grad {node} = {sg}, "
+                                f"expected {se}", case.formula, node, want, got,
+                                explain_grad(ref, namer, used, root), hint)
+    return BackwardCase(case.name, True, case.formula, case.formula)
+
+
+def _grad(v: Value) -> float | None:
+    try:
+        return float(v.grad)
+    except (TypeError, ValueError, OverflowError):
+        return None

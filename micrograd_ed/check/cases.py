@@ -1,0 +1,192 @@
+"""The graded graphs: small expressions that each catch one kind of backprop mistake.
+
+Every case is a ``build(V)`` function (see :func:`micrograd_ed.check.compare`) that works with
+any micrograd-style class. :func:`engine_cases` lists them for :func:`check_engine` (which
+builds them with the student's class) and :func:`check_backward` (which builds them with
+micrograd_ed's Value and runs the student's backward function on them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+CHAIN_DEPTH = 5_000
+SUM_TERMS = 10_000
+OPTIONAL_OPS = ("tanh", "exp", "log", "relu", "sigmoid", "pow")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One graded graph: ``name``, the formula in words, ``build(V)``, the methods the class
+    needs (``op`` names one optional op: a class without it lists it as missing), and
+    ``big`` for the cases run at Python's default recursion limit with the GC paused."""
+
+    name: str
+    formula: str
+    build: Callable
+    op: str = ""
+    big: bool = False
+
+
+def has_op(cls: type, op: str) -> bool:
+    """Does the value class define this op (``pow`` is ``__pow__``)?"""
+    attr = "__pow__" if op == "pow" else op
+    return callable(getattr(cls, attr, None))
+
+
+def _arithmetic(V):
+    a, b, c, f = V(2.0), V(-3.0), V(10.0), V(-2.0)
+    e = a * b
+    d = e + c
+    L = d * f
+    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+
+
+def _sub_div(V):
+    a, b, c = V(3.0), V(-1.5), V(4.0)
+    e = a - b
+    g = e / c
+    h = -g
+    L = h * b
+    return {"a": a, "b": b, "c": c, "e": e, "g": g, "h": h, "L": L}
+
+
+def _const_right(V):
+    a = V(2.0)
+    e = a + 2
+    f = e * 3
+    g = f - 1
+    L = g / 4
+    return {"a": a, "e": e, "f": f, "g": g, "L": L}
+
+
+def _const_left(V):
+    a = V(2.0)
+    e = 2 + a
+    f = 3 * e
+    g = 1 - f
+    L = 8 / g
+    return {"a": a, "e": e, "f": f, "g": g, "L": L}
+
+
+def _a_plus_a(V):
+    a = V(-3.0)
+    L = a + a
+    return {"a": a, "L": L}
+
+
+def _a_times_a(V):
+    a = V(-3.0)
+    L = a * a
+    return {"a": a, "L": L}
+
+
+def _fan_out(V):
+    a, b = V(2.0), V(-3.0)
+    e = a * b
+    f = e + a
+    L = f * e
+    return {"a": a, "b": b, "e": e, "f": f, "L": L}
+
+
+def _diamond(V):
+    """b reaches L directly and through c and d: paths of lengths 1 and 3."""
+    a, x, y, z = V(1.5), V(2.0), V(-1.0), V(0.5)
+    b = a * x
+    c = b + y
+    d = c * z
+    L = d + b
+    return {"a": a, "x": x, "y": y, "z": z, "b": b, "c": c, "d": d, "L": L}
+
+
+def _neuron(activation: str) -> Callable:
+    def build(V):
+        x1, w1, x2, w2, b = V(2.0), V(-3.0), V(0.0), V(1.0), V(6.8813735870195432)
+        n = x1 * w1 + x2 * w2 + b
+        o = getattr(n, activation)() if activation else n
+        return {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "n": n, "o": o}
+    return build
+
+
+def _deep_chain(V):
+    a = V(0.5)
+    v = a
+    for i in range(CHAIN_DEPTH):
+        v = v * 1.0002 if i % 2 else v + 0.001
+    return {"a": a, "L": v}
+
+
+def _big_sum(V):
+    x = V(0.5)
+    level = [x * (1.0 + (i % 5) * 0.1) for i in range(SUM_TERMS)]
+    while len(level) > 1:                    # pairwise: a wide graph, only ~14 deep
+        pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+        level = pairs + ([level[-1]] if len(level) % 2 else [])
+    return {"x": x, "L": level[0]}
+
+
+def backward_twice_graph(V):
+    """L = (a*b)*c: an interior node between the leaves and the output."""
+    a, b, c = V(2.0), V(-3.0), V(0.5)
+    e = a * b
+    L = e * c
+    return {"a": a, "b": b, "c": c, "e": e, "L": L}
+
+
+def _op_case(op: str) -> Callable:
+    def build(V):
+        if op == "pow":
+            x, y, c = V(1.5), V(-2.0), V(0.5)
+            p = x ** 2
+            q = y ** 3
+            r = x ** -1
+            s = p + q * c
+            L = s + r
+            return {"x": x, "y": y, "c": c, "p": p, "q": q, "r": r, "s": s, "L": L}
+        points = {"tanh": (0.5, -2.0), "exp": (1.0, -2.0), "log": (2.0, 0.5),
+                  "relu": (2.0, -1.0), "sigmoid": (0.5, -3.0)}[op]
+        x, y, c = V(points[0]), V(points[1]), V(-1.5)
+        p = getattr(x, op)()
+        q = getattr(y, op)()
+        s = p * c                            # upstream grad -1.5: "× grad" is checked
+        L = s + q
+        return {"x": x, "y": y, "c": c, "p": p, "q": q, "s": s, "L": L}
+    return build
+
+
+_FORMULAS = {
+    "tanh": "tanh(x) * c + tanh(y) at x = 0.5, y = -2",
+    "exp": "exp(x) * c + exp(y) at x = 1, y = -2",
+    "log": "log(x) * c + log(y) at x = 2, y = 0.5",
+    "relu": "relu(x) * c + relu(y) at x = 2, y = -1 (both sides of 0)",
+    "sigmoid": "sigmoid(x) * c + sigmoid(y) at x = 0.5, y = -3",
+    "pow": "x**2 + y**3 * c + x**-1",
+}
+
+
+def engine_cases(cls: type | None = None) -> list[Case]:
+    """The cases in order. ``cls`` picks the neuron's activation (tanh, else relu, else none);
+    without it, the neuron uses tanh."""
+    act = "tanh"
+    if cls is not None:
+        act = next((a for a in ("tanh", "relu") if has_op(cls, a)), "")
+    cases = [
+        Case("arithmetic", "L = (a*b + c) * f", _arithmetic),
+        Case("subtract and divide", "L = -((a - b) / c) * b", _sub_div),
+        Case("constants on the right", "L = ((a + 2) * 3 - 1) / 4", _const_right),
+        Case("constants on the left", "L = 8 / (1 - 3 * (2 + a))", _const_left),
+        Case("a + a", "L = a + a (one node, used twice by one op)", _a_plus_a),
+        Case("a * a", "L = a * a", _a_times_a),
+        Case("fan-out", "e = a*b; L = (e + a) * e (a and e used twice)", _fan_out),
+        Case("diamond", "b = a*x; L = (b + y)*z + b (b reached by paths of lengths 1 and 3)",
+             _diamond),
+        Case("neuron", f"o = {act or 'no activation'}(x1*w1 + x2*w2 + b)", _neuron(act),
+             op=act),
+        Case(f"deep chain ({CHAIN_DEPTH:,})", f"a chain of {CHAIN_DEPTH:,} ops (+ 0.001, "
+             f"* 1.0002), at Python's default recursion limit", _deep_chain, big=True),
+        Case(f"sum of {SUM_TERMS:,} terms", f"x used {SUM_TERMS:,} times, summed pairwise",
+             _big_sum, big=True),
+    ]
+    cases += [Case(op, _FORMULAS[op], _op_case(op), op=op) for op in OPTIONAL_OPS]
+    return cases

@@ -1,0 +1,133 @@
+"""A whole minibatch in one graph: a node's data may be a 1-D array, one entry per sample.
+
+Every op then works elementwise on the B samples, with the same formula as for a float, so
+one graph computes B examples at once. Two kinds of node take a batch to a single number or
+back, and they keep their local derivatives as a per-sample **table** (a 2-D array, one row
+per parent, one column per sample) instead of one number per edge:
+
+* ``x.sum()`` and ``x.mean()`` of a batch:  z = sum_b x_b  (or the mean);  dz/dx_b = 1 (or 1/B);
+* ``dot(w, X)`` over a (B, n) sample matrix:  z_b = sum_i w_i X[b, i];  dz_b/dw_i = X[b, i].
+
+The gradient rules. A node whose data is a batch gets a batch of gradients, one per sample.
+A node whose data is a plain number (a parameter, or a loss after .mean()) is shared by all
+samples, so its gradient is the SUM over the batch of the per-sample contributions:
+``parent.grad += sum_b(local_grad_b * grad_b)``. For a dot over a sample matrix that is one
+matrix product for all n weights at once (`table_grads`): per-node numpy work, not per-edge.
+
+Whether a backward() needs these rules is decided per graph: only a table node takes a batch
+back to a number, so a graph with a plain-number root needs them exactly when it contains a
+table node, and the first walk of backward() notices that as it counts (fastwalk.count_uses).
+A scalar graph therefore always takes the fast path, whatever else exists in the process.
+
+Where batched and scalar differ: arithmetic that overflows (``1e308 * 10``) gives inf in both,
+but numpy also prints a RuntimeWarning; everything else (errors, NaN, inf, slopes at kinks)
+is the same number and the same error for a float and for each entry of a batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from micrograd_ed.engine import speed
+from micrograd_ed.engine.messages import Data, check_real_array, show
+
+_ndarray = np.ndarray
+
+
+# ---------------------------------- helpers that let one op's code serve both
+def any_(cond) -> bool:
+    """Truth of a comparison for a float (a bool) or a batch (true for any sample)."""
+    return bool(cond.any()) if cond.__class__ is _ndarray else cond
+
+
+def like(x: Data, fill: float) -> Data:
+    """`fill` in the shape of `x`: a float, or an array like the batch."""
+    return np.full_like(x, fill) if x.__class__ is _ndarray else fill
+
+
+def is_batch(x: object) -> bool:
+    return x.__class__ is _ndarray
+
+
+# ------------------------------------------------------ the table nodes
+def reduce(x, op: str):
+    """``x.sum()`` / ``x.mean()`` over the batch: one table node with the row dz/dx_b."""
+    b = x.data.size
+    if op == "sum":
+        return speed.nary(float(x.data.sum()), "sum", (x,), np.ones((1, b)))
+    return speed.nary(float(x.data.mean()), "mean", (x,), np.full((1, b), 1.0 / b))
+
+
+def dot_matrix(w: list, X: np.ndarray, label: str):
+    """z_b = sum_i w_i X[b, i] for a (B, n) sample matrix, as one table node.
+
+    The table is a private, read-only copy of X transposed (row i = dz/dw_i for every
+    sample), so changing the caller's array later cannot change the gradients. A weight may
+    itself be a batch (one value per sample); then z_b uses its b-th entry.
+    """
+    n = len(w)
+    X = check_real_array(X, "dot")
+    if X.shape[1] != n:
+        raise ValueError(f"dot: {n} weights but inputs with {X.shape[1]} columns")
+    table = np.array(X.T, dtype=np.float64, order="C")
+    table.setflags(write=False)
+    wd = [wi.data for wi in w]
+    if any(d.__class__ is _ndarray for d in wd):            # batched weights
+        for i, d in enumerate(wd):
+            if d.__class__ is _ndarray and d.size != X.shape[0]:
+                raise ValueError(f"dot: weight {w[i].label or f'w_{i}'} holds {d.size} "
+                                 f"samples but the inputs hold {X.shape[0]}")
+        W = np.array([np.broadcast_to(d, table.shape[1:]) for d in wd])   # (n, B)
+        z = (W * table).sum(axis=0)
+    else:
+        z = np.array(wd) @ table
+    v = speed.nary(z, "dot", tuple(w), table)
+    if label:
+        v.label = label
+    return v
+
+
+# ----------------------------------------------- the backward rules
+def contribution(c: Data, p) -> Data:
+    """What one edge adds to ``p.grad``: `c`, summed over the batch if p is a plain number."""
+    if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:
+        return float(c.sum())
+    return c
+
+
+def table_grads(v, g: Data, table: np.ndarray) -> None:
+    """Pass v's gradient `g` to all its parents through its per-sample table at once.
+
+    A plain-number parent gets sum_b table[i, b] * g_b: for all of them together that is the
+    matrix product ``table @ g`` (one numpy call for the n weights of a neuron). A batched
+    parent gets its row times g, sample by sample.
+    """
+    sums = (table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g).tolist()
+    for i, (p, s) in enumerate(zip(v._p1, sums)):
+        if p.data.__class__ is _ndarray:
+            p.grad = p.grad + table[i] * g
+        else:
+            p.grad += s
+
+
+def check_seed(root, gradient) -> Data:
+    """The gradient backward() starts from: 1.0, or the caller's `gradient`, checked."""
+    batch = root.data.__class__ is _ndarray
+    if gradient is None:
+        if batch:
+            raise ValueError(
+                f"backward() of {root.label or 'a Value'} holding a batch of "
+                f"{root.data.size} samples: reduce it first: .sum() or .mean(), or pass a "
+                f"gradient (backward(gradient=array of {root.data.size} numbers))")
+        return 1.0
+    if not batch:
+        if isinstance(gradient, (bool, np.bool_)) or not isinstance(
+                gradient, (int, float, np.integer, np.floating)):
+            raise TypeError(f"backward(gradient=...) of a scalar Value takes a real number, "
+                            f"got {type(gradient).__name__} {show(gradient)[:60]}")
+        return float(gradient)
+    g = np.asarray(gradient)
+    if g.shape != root.data.shape:
+        raise ValueError(f"backward(gradient=...) needs one number per sample, shape "
+                         f"{root.data.shape}; got shape {g.shape}")
+    return np.array(check_real_array(g, "backward(gradient=...)"), dtype=np.float64)

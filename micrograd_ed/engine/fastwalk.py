@@ -1,0 +1,115 @@
+"""The fast walks of backward(): speed.py's techniques 4 and 5 (counts in the nodes, inlined
+steps, stacks popped in C), applied to backward.py's two walks. Read speed.py first."""
+
+from __future__ import annotations
+
+import numpy as np
+
+_ndarray = np.ndarray
+
+
+def count_uses(root) -> bool:
+    """Walk 1 of backward() (backward.count_uses) with the counts in `_n`: count the uses of
+    every interior node below `root` and set its grad to 0 when first met. Returns True if
+    it met a per-sample table (so the graph needs backward.py's batched walk)."""
+    table = False
+    todo = [None, root]             # met, parents not yet looked at
+    for v in iter(todo.pop, None):  # pop until the None at the bottom
+        p = v._p0
+        if p is None:               # an n-ary node: its parents are in a tuple
+            if v._d1.__class__ is _ndarray:
+                table = True
+            for p in v._p1:
+                n = p._n
+                if n is not None:   # (a leaf's is None)
+                    if n:
+                        p._n = n + 1
+                    else:
+                        p._n = 1
+                        p.grad = 0.0
+                        todo.append(p)
+            continue
+        n = p._n
+        if n is not None:
+            if n:                   # met again
+                p._n = n + 1
+            else:                   # first met
+                p._n = 1
+                p.grad = 0.0
+                todo.append(p)
+        p = v._p1
+        if p is not None:
+            n = p._n
+            if n is not None:
+                if n:
+                    p._n = n + 1
+                else:
+                    p._n = 1
+                    p.grad = 0.0
+                    todo.append(p)
+    return table
+
+
+def chain_rule(root) -> None:
+    """Walk 2 of backward() (backward.release_order plus the chain rule) for a graph of plain
+    floats: parent.grad += local_grad * node.grad, releasing each parent (counting its `_n`
+    back down to 0) once all its uses have been applied."""
+    ready = [None, root]            # complete grads, not yet passed on
+    for v in iter(ready.pop, None):
+        g = v.grad                  # complete: every use of v has been applied
+        p = v._p0
+        if p is None:
+            for p, d in zip(v._p1, v._d1):
+                p.grad += d * g
+                n = p._n
+                if n is not None:
+                    if n == 1:
+                        p._n = 0
+                        ready.append(p)
+                    else:
+                        p._n = n - 1
+            continue
+        p.grad += v._d0 * g
+        n = p._n
+        if n is not None:
+            if n == 1:              # its last use: p's grad is complete
+                p._n = 0
+                ready.append(p)
+            else:
+                p._n = n - 1
+        p = v._p1
+        if p is not None:
+            p.grad += v._d1 * g
+            n = p._n
+            if n is not None:
+                if n == 1:
+                    p._n = 0
+                    ready.append(p)
+                else:
+                    p._n = n - 1
+
+
+class SlotCounts:
+    """The counts of walk 1 as a mapping (``uses[p]`` is ``p._n``), so backward.py's plain
+    walk can continue from them (the batched walk and anomaly mode)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, p) -> int:
+        return p._n
+
+    def __setitem__(self, p, n: int) -> None:
+        p._n = n
+
+
+def reset_counts(root) -> None:
+    """After a walk was interrupted (an anomaly, Ctrl-C): every count back to 0."""
+    todo, seen = [root], {root}
+    while todo:
+        v = todo.pop()
+        if v._n is not None:
+            v._n = 0
+        for p in v.parents:
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)

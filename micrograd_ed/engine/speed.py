@@ -1,0 +1,228 @@
+"""How the engine is made fast: every speed technique, explained once, kept out of the math.
+
+value.py says what each op computes and backward.py how backward() walks the graph. This module
+holds the tricks that make that fast enough to train a network in pure Python. None of them
+changes a number: the tests check that the fast paths build the same nodes as the plain ones
+and pass gradients on in the same order as `backward_order`.
+
+The budget. A training step makes tens of thousands of nodes and backward() visits each of
+them once, so every node gets a few hundred nanoseconds. In Python that time goes into making
+objects, calling functions and looking up names, so:
+
+1. Slot layout (`Node`). A node is ONE object with fixed slots: no tuples, dicts or closures
+   of its own. (The cyclic garbage collector re-scans live container objects while a graph is
+   being built, so fewer objects per node is less collector time; and a node points only at
+   its parents, so a graph has no cycles and reference counting frees it at once.) Almost
+   every op has one or two operands, so the edges live in four slots, and the `parents` /
+   `local_grads` tuples are built only when someone asks::
+
+       node     _p0        _d0      _p1              _d1
+       leaf     None       -        ()               ()
+       unary    parent     d        None             const / -
+       binary   parent 0   d0       parent 1         d1
+       n-ary    None       const/-  tuple(parents)   tuple(local grads), or a per-sample table
+
+   `label` and `scope` sit in slots most nodes leave empty; properties supply the defaults.
+   (Not a class-wide ``__getattr__``: defining one makes every attribute read about 3x slower,
+   because Python then stops specialising slot reads.)
+2. Node constructors without ``__init__`` (`unary`, `binary`, `nary`): ``object.__new__`` and
+   filling the slots is the cheapest way Python has to make an object.
+3. Inline ``+`` and ``*``. They make most nodes of a network, so `fast_add` / `fast_mul` build
+   the node inside the operator (one function call fewer per node saves about 5% of a training
+   step). value.py installs them over its plain ``__add__`` / ``__mul__``, which they fall back
+   to for everything but a Value or float operand.
+4. Counts in the nodes. backward()'s first walk keeps each node's use count in its own ``_n``
+   slot instead of a dict: 0 on every interior node outside backward(), None on leaves (which
+   are never waited for). So two threads must not run backward() through the same interior
+   nodes at once (their grads could not be shared that way anyway).
+5. Inlined walks (fastwalk.py: `count_uses`, `chain_rule`): the per-edge step is written out,
+   because a function call per edge would cost more than the step. The to-do lists are stacks,
+   so a node is popped soon after it was pushed, while it is still in the CPU cache; and
+   ``for v in iter(stack.pop, None)`` pops in C and is specialised by Python from the first call.
+6. The anomaly hint. `anomaly_blocks` counts the detect_anomaly() blocks open in ANY thread.
+   While it is 0 (always, outside debugging), ops skip the per-context check entirely; when it
+   is not, they ask the context variable, which alone decides (see anomaly.py).
+
+The batched path has its own technique, per-node numpy work (a `dot` over a sample matrix
+keeps one table of local derivatives and backward() does one matrix product for all its
+weights): see batched.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from micrograd_ed.engine.messages import check_label
+
+_ndarray = np.ndarray
+_new = object.__new__
+Value: type = None      # type: ignore[assignment]  # set by install() when value.py is loaded
+anomaly_blocks = 0      # technique 6 (changed only by anomaly.detect_anomaly, under its lock)
+
+
+class Node:
+    """The storage of a Value (technique 1). value.py's `Value` adds the ops."""
+
+    __slots__ = ("data", "grad", "op", "_p0", "_d0", "_p1", "_d1", "_n", "_label", "_scope")
+
+    @property
+    def parents(self) -> tuple:
+        """The operands this node was computed from (a repeated operand repeats)."""
+        if self._p0 is None:
+            return self._p1
+        return (self._p0,) if self._p1 is None else (self._p0, self._p1)
+
+    @property
+    def local_grads(self) -> tuple:
+        """``local_grads[i]`` = d self / d parents[i], computed in the forward pass."""
+        if self._p0 is None:
+            return tuple(self._d1) if self._d1.__class__ is _ndarray else self._d1
+        return (self._d0,) if self._p1 is None else (self._d0, self._d1)
+
+    @property
+    def table(self) -> np.ndarray | None:
+        """The per-sample table of local derivatives (row i: d self / d parents[i] for every
+        sample) of a batch reduction or a dot over a sample matrix; None for other nodes."""
+        if self._p0 is None and self._d1.__class__ is _ndarray:
+            return self._d1
+        return None
+
+    @property
+    def label(self) -> str:
+        """A name to show (settable); '' unless given."""
+        return getattr(self, "_label", "")
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = check_label(label)
+
+    @property
+    def const(self) -> object:
+        """The plain number an op was applied with (``v * 2.0`` keeps 2.0), else None."""
+        if self._p0 is None:                    # n-ary (a leaf never sets _d0)
+            return getattr(self, "_d0", None)
+        if self._p1 is None:                    # unary
+            return getattr(self, "_d1", None)
+        return None
+
+    @property
+    def scope(self) -> object:
+        """Which module (layer, neuron) made this node, if `nn` recorded it; else None."""
+        return getattr(self, "_scope", None)
+
+    @scope.setter
+    def scope(self, s: object) -> None:
+        self._scope = s
+
+
+# ---------------------------------------------------- technique 2: constructors
+def unary(data, op: str, p, d, const=None):
+    """A node with one parent `p` and local derivative `d` (and the op's constant, if any)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.op = op
+    v._p0 = p
+    v._d0 = d
+    v._p1 = None
+    v._n = 0
+    if const is not None:
+        v._d1 = const
+    if anomaly_blocks:
+        _check(v)
+    return v
+
+
+def binary(data, op: str, p0, p1, d0, d1):
+    """A node with two parents (possibly the same Value twice, as in a * a)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.op = op
+    v._p0 = p0
+    v._d0 = d0
+    v._p1 = p1
+    v._d1 = d1
+    v._n = 0
+    if anomaly_blocks:
+        _check(v)
+    return v
+
+
+def nary(data, op: str, parents: tuple, local_grads, const=None):
+    """A node with any number of parents (dot, fused sum), or a per-sample `table` of local
+    derivatives (an array with one row per parent: batch reductions, dot over a matrix)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.op = op
+    v._p0 = None
+    v._p1 = parents
+    v._d1 = local_grads
+    v._n = 0
+    if const is not None:
+        v._d0 = const
+    if anomaly_blocks:
+        _check(v)
+    return v
+
+
+def _check(v) -> None:
+    from micrograd_ed.engine.anomaly import anomaly_enabled, check_forward
+
+    if anomaly_enabled():
+        check_forward(v.data, v.op, v.parents, v.local_grads)
+
+
+# ------------------------------------------------- technique 3: inline + and *
+def fast_add(self, other):
+    """`Value.__add__` (and __radd__) for a Value or float operand, the node built in place."""
+    if other.__class__ is Value:
+        if not anomaly_blocks:
+            z = _new(Value)
+            z.data = self.data + other.data
+            z._p0, z._d0 = self, 1.0            # parent 0 and dz/d(parent 0)
+            z._p1, z._d1 = other, 1.0           # parent 1 and dz/d(parent 1)
+            z.grad, z.op, z._n = 0.0, "+", 0
+            return z
+    elif other.__class__ is float and not anomaly_blocks:
+        z = _new(Value)
+        z.data = self.data + other
+        z._p0, z._d0 = self, 1.0
+        z._p1, z._d1 = None, other              # a unary node; _d1 keeps the constant
+        z.grad, z.op, z._n = 0.0, "+", 0
+        return z
+    return plain_add(self, other)
+
+
+def fast_mul(self, other):
+    """`Value.__mul__` (and __rmul__) for a Value or float operand, the node built in place."""
+    if other.__class__ is Value:
+        if not anomaly_blocks:
+            x, y = self.data, other.data
+            z = _new(Value)
+            z.data = x * y
+            z._p0, z._d0 = self, y
+            z._p1, z._d1 = other, x
+            z.grad, z.op, z._n = 0.0, "*", 0
+            return z
+    elif other.__class__ is float and not anomaly_blocks:
+        z = _new(Value)
+        z.data = self.data * other
+        z._p0, z._d0 = self, other
+        z._p1, z._d1 = None, other
+        z.grad, z.op, z._n = 0.0, "*", 0
+        return z
+    return plain_mul(self, other)
+
+
+plain_add = plain_mul = None    # value.py's own __add__ / __mul__, set by install()
+
+
+def install(value_class: type) -> None:
+    """Called once by value.py: bind the class, and put the inline + and * in place."""
+    global Value, plain_add, plain_mul
+    Value = value_class
+    plain_add, plain_mul = value_class.__add__, value_class.__mul__
+    value_class.__add__ = value_class.__radd__ = fast_add
+    value_class.__mul__ = value_class.__rmul__ = fast_mul
