@@ -44,7 +44,7 @@ def test_animate_as_gif_and_pdf(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("target, part", [
-    ("missing/run.html", "folder missing does not exist"),
+    ("missing/run.html", "missing does not exist"),
     ("folder.html", "it is a folder"),
 ])
 def test_an_unwritable_target_fails_before_training(tmp_path, target, part):
