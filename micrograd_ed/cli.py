@@ -4,6 +4,7 @@
     micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
+    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
 
 Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
 stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
@@ -215,7 +216,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=_positive_float, default=1e-4,
                    help="relative tolerance (default 1e-4)")
     p.set_defaults(run=cmd_gradcheck)
+
+    p = sub.add_parser(
+        "worksheet", parents=[debug], help="write a backprop worksheet and its answer key",
+        description="Write a backprop exercise: worksheet.svg (the graph with numbered blanks "
+                    "to fill in), answers.svg (the same, filled in), their PDFs when the "
+                    "renderer can write PDF, and worksheet.json (inputs, steps, blanks and "
+                    "answers). Levels: 1 a chain of + and *; 2 fan-out and reuse; 3 tanh, "
+                    "exp, log, sigmoid; 4 one neuron with a loss; 5 a 2-2-1 network. The same "
+                    "level and seed give the same files.",
+        epilog="Example: micrograd-ed worksheet --level 2 --seed 7 --out sheet7")
+    p.add_argument("--level", type=_level, required=True, metavar="1..5",
+                   help="1 chain, 2 reuse, 3 functions, 4 neuron + loss, 5 2-2-1 network")
+    p.add_argument("--seed", type=_seed, default=0, help="which sheet of the level (default 0)")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("worksheet"),
+                   help="folder for the files, created if missing (default: ./worksheet/)")
+    p.set_defaults(run=cmd_worksheet)
     return parser
+
+
+def _level(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level 1 to 5, got {text!r}") from None
+    if not 1 <= n <= 5:
+        raise argparse.ArgumentTypeError(f"the level must be 1 to 5, got {n}")
+    return n
 
 
 # -------------------------------------------------------------- commands
@@ -320,6 +347,21 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         first = failed[0].case
         raise Failure(f"{len(failed)} of {len(rows)} gradient checks failed "
                       f"(first: {first.op}, {first.formula})")
+    return 0
+
+
+def cmd_worksheet(args: argparse.Namespace) -> int:
+    from micrograd_ed.worksheet import make_worksheet, pdf_supported
+
+    if args.out.exists() and not args.out.is_dir():
+        raise Failure(f"--out {args.out} exists and is not a folder")
+    sheet = make_worksheet(args.level, args.seed)
+    paths = sheet.save(args.out)
+    print(f"worksheet level {sheet.level}, seed {sheet.seed}: {len(sheet.steps)} steps, "
+          f"{len(sheet.blanks)} blanks")
+    print("wrote " + ", ".join(str(p) for p in paths))
+    if not pdf_supported():
+        print("(no PDF: this renderer cannot write PDF yet)")
     return 0
 
 

@@ -65,15 +65,16 @@ def analytic_grad(fn: Fn, inputs: Sequence[Value]) -> list[float]:
     _check_inputs(inputs, "analytic_grad")
     saved = [x.grad for x in inputs]
     zero_grad(inputs)
-    with paused_gc():
-        out = fn(inputs)
-        _scalar(out, "analytic_grad")
-        out.backward()
-        del out
-    grads = [float(x.grad) for x in inputs]
-    for x, g in zip(inputs, saved):
-        x.grad = g
-    return grads
+    try:
+        with paused_gc():
+            out = fn(inputs)
+            _scalar(out, "analytic_grad")
+            out.backward()
+            del out
+        return [float(x.grad) for x in inputs]
+    finally:                    # even when fn or backward raises
+        for x, g in zip(inputs, saved):
+            x.grad = g
 
 
 @dataclass

@@ -605,6 +605,12 @@ class Perceptron(Neuron):
         also warns (`ConvergenceWarning`): the data are probably not linearly
         separable.
         """
+        if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
+            raise ValueError(f"Perceptron.fit: max_epochs must be a positive int, "
+                             f"got {max_epochs!r:.40}")
+        if (isinstance(lr, bool) or not isinstance(lr, (int, float))
+                or not (math.isfinite(lr) and lr > 0)):
+            raise ValueError(f"Perceptron.fit: lr must be a positive number, got {lr!r:.40}")
         rows, labels = _perceptron_data(X, y, self.nin)
         errors = []
         for epoch in range(1, max_epochs + 1):
@@ -632,16 +638,31 @@ class Perceptron(Neuron):
 
 
 def _perceptron_data(X: Sequence, y: Sequence, nin: int) -> tuple[list, list[int]]:
-    rows = [[float(v) for v in x] for x in X]
+    rows = [_perceptron_row(x, i, nin) for i, x in enumerate(X)]
     labels = list(y)
     if len(rows) != len(labels):
         raise ValueError(f"Perceptron.fit: {len(rows)} examples but {len(labels)} labels")
-    for i, (x, t) in enumerate(zip(rows, labels)):
-        if len(x) != nin:
-            raise ValueError(f"Perceptron.fit: example {i} has {len(x)} inputs, expected {nin}")
-        if t not in (0, 1):
-            raise ValueError(f"Perceptron.fit: label {t!r} of example {i} must be 0 or 1")
+    for i, t in enumerate(labels):
+        if isinstance(t, (bool, np.bool_)) or t not in (0, 1):
+            raise ValueError(f"Perceptron.fit: label {t!r:.40} of example {i} must be 0 or 1")
     return rows, [int(t) for t in labels]
+
+
+def _perceptron_row(x: object, i: int, nin: int) -> list[float]:
+    if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, np.ndarray)):
+        raise ValueError(f"Perceptron.fit: example {i} must be a list of {nin} numbers, "
+                         f"got {type(x).__name__} {x!r:.40}")
+    if len(x) != nin:
+        raise ValueError(f"Perceptron.fit: example {i} has {len(x)} inputs, expected {nin}")
+    row = []
+    for j, v in enumerate(x):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+            raise ValueError(f"Perceptron.fit: input {j} of example {i} is not a number: "
+                             f"{v!r:.40}")
+        if not math.isfinite(v):
+            raise ValueError(f"Perceptron.fit: input {j} of example {i} is {v!r}, not finite")
+        row.append(float(v))
+    return row
 
 
 _MODEL_CLASSES: dict[str, type[Module]] = {

@@ -29,6 +29,19 @@ from micrograd_ed.engine import Value
 from micrograd_ed.memory import paused_gc
 from micrograd_ed.optim import SGD, LRSchedule, Optimizer
 from micrograd_ed.recording import Recorder, Recording, check_plan, grid_axes
+from micrograd_ed.train_checks import (
+    DivergenceError,
+    NotFinite,
+    check_inputs,
+    check_optimizer,
+    check_targets,
+    divergence_message,
+    require_finite,
+    require_finite_parameters,
+)
+
+__all__ = ["LOSSES", "DivergenceError", "History", "accuracy", "evaluate", "fit", "predict",
+           "predict_scores"]
 
 LossFn = Callable[[Any, Any], Value]
 
@@ -154,6 +167,7 @@ class _Task:
     fn: LossFn
     name: str
     threshold: float
+    outputs: int | None = None      # of the model: the class indices are 0..outputs-1
 
 
 def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
@@ -163,14 +177,15 @@ def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
         loss = "cross_entropy" if k and k > 1 and y.ndim == 1 else (
             "bce" if act == "sigmoid" else "mse")
     if callable(loss):
-        return _Task(loss, getattr(loss, "__name__", "loss"), _default_threshold(model))
+        return _Task(loss, getattr(loss, "__name__", "loss"), _default_threshold(model),
+                     _outputs(model))
     if loss not in LOSSES:
         raise ValueError(f"fit: unknown loss {loss!r}; use one of {', '.join(LOSSES)} "
                          f"or a function (preds, targets) -> Value")
     threshold = _default_threshold(model)
     if loss in ("mse", "quadratic") and np.isin(y, (0, 1)).all():
         threshold = 0.5
-    return _Task(LOSSES[loss], loss, threshold)
+    return _Task(LOSSES[loss], loss, threshold, _outputs(model))
 
 
 def _check_X(X: object, model: Any, where: str) -> np.ndarray:
@@ -180,6 +195,7 @@ def _check_X(X: object, model: Any, where: str) -> np.ndarray:
     nin = getattr(model, "nin", X.shape[1])
     if X.shape[1] != nin:
         raise ValueError(f"{where}: the model has {nin} inputs but X has {X.shape[1]} columns")
+    check_inputs(X, where)
     return X
 
 
@@ -187,6 +203,8 @@ def _check_y(y: object, n: int, task: _Task, where: str) -> np.ndarray:
     y = np.asarray(y)
     if len(y) != n:
         raise ValueError(f"{where}: X has {n} rows but y has {len(y)}")
+    if task.name in LOSSES:         # named by their row here, not by a batch position later
+        return check_targets(y, task.name, task.outputs, where)
     if task.name == "cross_entropy":
         if y.dtype.kind == "f" and np.array_equal(y, np.round(y)):
             y = y.astype(np.int64)
@@ -199,9 +217,12 @@ def _forward_loss(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
     """The mean loss over (X, y) as one Value, and the outputs as an (n, k) array."""
     if batched:
         outs = _as_list(model(X))
-        return task.fn(outs if len(outs) > 1 else outs[0], y), _scores(outs)
+        scores = _scores(outs)
+        require_finite(scores, "model's outputs")
+        return task.fn(outs if len(outs) > 1 else outs[0], y), scores
     preds = [model(list(x)) for x in X]
     scores = np.array([[float(v.data) for v in _as_list(p)] for p in preds])
+    require_finite(scores, "model's outputs")
     return task.fn(preds, y), scores
 
 
@@ -210,12 +231,16 @@ def evaluate(model: Any, X: object, y: object, loss: str | LossFn | None = None,
     """``(loss, accuracy)`` of the model on (X, y), in one batched pass."""
     X = _check_X(X, model, "evaluate")
     task = _task(model, loss, np.asarray(y))
-    return _evaluate(model, X, _check_y(y, len(X), task, "evaluate"), task, l2)
+    try:
+        return _evaluate(model, X, _check_y(y, len(X), task, "evaluate"), task, l2)
+    except NotFinite as e:
+        raise DivergenceError(f"evaluate: the {e.what} are {e.value}: the model's "
+                              f"parameters are too large or not finite") from None
 
 
 def _evaluate(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
               l2: float) -> tuple[float, float]:
-    with paused_gc():
+    with paused_gc(), np.errstate(all="ignore"):   # inf/NaN is checked, not warned about
         value, scores = _forward_loss(model, X, y, task, batched=True)
         total = value.data + (losses.l2(model, l2).data if l2 else 0.0)
         del value           # free the graph while the collector is paused
@@ -267,6 +292,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
     val = _validation(validation, model, task)
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr=0.1)
+    check_optimizer(model, optimizer)
     if schedule is not None and schedule.optimizer is not optimizer:
         raise ValueError("fit: the schedule belongs to a different optimizer than `optimizer`")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
@@ -285,7 +311,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
             history.loss.append(loss_e)
             history.accuracy.append(acc_e)
             if val is not None:
-                v_loss, v_acc = _evaluate(model, *val, task, l2)
+                v_loss, v_acc = _validate(model, val, task, l2, epoch, optimizer)
                 history.val_loss.append(v_loss)
                 history.val_accuracy.append(v_acc)
             bar.set_postfix(_postfix(history), refresh=False)
@@ -352,20 +378,45 @@ def _train_epoch(model: Any, X: np.ndarray, y: np.ndarray, task: _Task, optimize
     collector would only re-scan it while it grows (see micrograd_ed.memory).
     """
     total_loss = total_right = 0.0
-    for Xb, yb in minibatches(X, y, size, seed=seed, epoch=epoch):
-        with paused_gc():
-            optimizer.zero_grad()
-            value, scores = _forward_loss(model, Xb, yb, task, batched)
-            if l2:
-                value = value + losses.l2(optimizer.params, l2)
-            value.backward()
-            optimizer.step()
-            batch_loss = float(value.data)
-            del value       # free the graph while the collector is paused
-        total_loss += batch_loss * len(Xb)
-        total_right += _accuracy(scores, yb, task.threshold) * len(Xb)
-        bar.update(1)
+    batch = 0
+    if epoch == 0:
+        try:
+            require_finite_parameters(optimizer.params)
+        except NotFinite as e:
+            raise DivergenceError(divergence_message(e, 0, 0, optimizer, True)) from None
+    try:
+        for Xb, yb in minibatches(X, y, size, seed=seed, epoch=epoch):
+            # numpy's overflow warnings are off: an inf or NaN is caught and explained below
+            with paused_gc(), np.errstate(all="ignore"):
+                optimizer.zero_grad()
+                value, scores = _forward_loss(model, Xb, yb, task, batched)
+                if l2:
+                    value = value + losses.l2(optimizer.params, l2)
+                require_finite(value.data, "loss")
+                value.backward()
+                optimizer.step()
+                batch_loss = float(value.data)
+                del value       # free the graph while the collector is paused
+            total_loss += batch_loss * len(Xb)
+            total_right += _accuracy(scores, yb, task.threshold) * len(Xb)
+            bar.update(1)
+            batch += 1
+        batch -= 1              # the parameters after the epoch's last step
+        require_finite_parameters(optimizer.params)
+    except (NotFinite, OverflowError) as e:
+        first = epoch == 0 and batch == 0 and "parameters" not in str(getattr(e, "what", ""))
+        raise DivergenceError(divergence_message(e, epoch, batch, optimizer, first)) from None
     return total_loss / len(X), total_right / len(X)
+
+
+def _validate(model: Any, val: tuple[np.ndarray, np.ndarray], task: _Task, l2: float,
+              epoch: int, optimizer: Optimizer) -> tuple[float, float]:
+    """The validation loss and accuracy after an epoch; a DivergenceError on inf or NaN."""
+    try:
+        return _evaluate(model, *val, task, l2)
+    except NotFinite as e:
+        e.what = f"{e.what} on the validation data"
+        raise DivergenceError(divergence_message(e, epoch, 1, optimizer)) from None
 
 
 class _EarlyStopping:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -150,8 +151,8 @@ def test_png_with_system_dot(fake_dot, tmp_path):
 
 
 def test_unknown_suffix_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match=r"unknown suffix '\.pdf'.*\.svg"):
-        small().save(tmp_path / "g.pdf")
+    with pytest.raises(ValueError, match=r"unknown suffix '\.jpg'.*\.svg.*\.pdf"):
+        small().save(tmp_path / "g.jpg")
     with pytest.raises(ValueError, match="none"):
         small().save(tmp_path / "g")
     with pytest.raises(FileNotFoundError, match="does not exist"):
@@ -205,9 +206,14 @@ def test_large_value_shows_its_repr_and_a_hint():
 def test_diagram_repr_and_mimebundle(no_dot):
     d = small()
     assert "graph of 'L'" in repr(d)
-    bundle, metadata = d._repr_mimebundle_()
-    assert bundle["image/svg+xml"] == d.svg() == d._repr_svg_()
-    assert metadata == {"image/svg+xml": {"unconfined": True}}  # wide graphs scroll
+    bundle = d._repr_mimebundle_()                    # fitted to the page width by default
+    assert d.svg() == d._repr_svg_()
+    assert bundle["image/svg+xml"].replace('width="100%"', "") != d.svg()
+    assert re.search(r'<svg width="100%" style="max-width:[\d.]+pt;height:auto"',
+                     bundle["image/svg+xml"])
+    bundle, metadata = d.natural()._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == d.svg()
+    assert metadata == {"image/svg+xml": {"unconfined": True}}  # natural size: wide ones scroll
 
 
 def test_paths_are_accepted_as_str(tmp_path):

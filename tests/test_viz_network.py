@@ -13,15 +13,26 @@ from micrograd_ed.viz import draw_network
 from micrograd_ed.viz.dot import fmt
 
 _EDGE = re.compile(r"^  (x\d+|h\d+_\d+) -> (h\d+_\d+) \[(.*)\];$", re.M)
+_HALF = re.compile(r"^  (x\d+|h\d+_\d+) -> (w\d+_\d+_\d+) \[(.*)\];$", re.M)
+_BOX = re.compile(r'^  (w\d+_\d+_\d+) \[id="\1", label="([^"]*)"', re.M)
 
 
 def edges(source: str) -> dict[tuple[str, str], str]:
-    """(tail, head) -> attribute text, for the weight edges."""
-    return {(m[1], m[2]): m[3] for m in _EDGE.finditer(source)}
+    """(tail, head) -> attribute text, for the weight edges (through its number's box)."""
+    out = {(m[1], m[2]): m[3] for m in _EDGE.finditer(source)}
+    for m in _HALF.finditer(source):
+        head = re.search(rf"^  {m[2]} -> (h\d+_\d+) ", source, re.M)[1]
+        out[(m[1], head)] = m[3] + f', number="{weight_numbers(source)[m[2]]}"'
+    return out
+
+
+def weight_numbers(source: str) -> dict[str, str]:
+    """weight box name -> the number written in it."""
+    return {m[1]: m[2] for m in _BOX.finditer(source)}
 
 
 def label(source: str, name: str) -> str:
-    m = re.search(rf'^  {name} \[label="((?:[^"\\]|\\.)*)"', source, re.M)
+    m = re.search(rf'^  {name} \[(?:id="[^"]*", )?label="((?:[^"\\]|\\.)*)"', source, re.M)
     return m[1].replace("\\n", "\n")
 
 
@@ -37,7 +48,7 @@ def test_columns_and_one_edge_per_weight():
     n = model.layers[0].neurons[1]
     attrs = e[("x0", "h1_1")]
     w = n.w[0].data
-    assert f'headlabel="{fmt(w, 3)}"' in attrs
+    assert f'number="{fmt(w, 3)}"' in attrs
     largest = max(abs(p.data) for layer in model.layers for q in layer.neurons for p in q.w)
     weight = {("x" if c == 0 else f"h{c}_") + f"{i}" + f",h{c + 1}_{j}": w.data
               for c, layer in enumerate(model.layers)
@@ -45,7 +56,7 @@ def test_columns_and_one_edge_per_weight():
     for (tail, head), a in e.items():
         width = float(re.search(r"penwidth=([\d.]+)", a)[1])
         w = weight[f"{tail},{head}"]
-        assert width == pytest.approx(max(0.25, 5.0 * abs(w) / largest), rel=0.01, abs=0.01)
+        assert width == pytest.approx(max(0.5, 4.8 * abs(w) / largest), rel=0.01, abs=0.01)
         rgb = re.search(r'color="#(\w\w)(\w\w)(\w\w)"', a)
         red, blue = int(rgb[1], 16), int(rgb[3], 16)
         assert (red > blue) if w > 0 else (blue > red)                 # colour by sign
@@ -77,7 +88,7 @@ def test_gradients_need_backward_then_show_dl_dw():
     L.backward()
     src = draw_network(model, show="grads").source
     g = model.layers[1].neurons[0].w[1].grad
-    assert f'headlabel="{fmt(g, 3)}"' in edges(src)[("h1_1", "h2_0")]
+    assert f'number="{fmt(g, 3)}"' in edges(src)[("h1_1", "h2_0")]
     assert "dL/dw" in src
     with pytest.raises(ValueError, match="show"):
         draw_network(model, show="values")
@@ -90,7 +101,8 @@ def test_digit_network_shows_first_and_last_inputs_around_an_ellipsis():
     assert inputs == ["x0", "x1", "x2", "x781", "x782", "x783", "xmore"]
     assert "778 more" in label(src, "xmore")
     assert len(edges(src)) == 6 * 16 + 16 * 16 + 16 * 10
-    assert "headlabel" not in src                      # too many edges to write each weight
+    assert not weight_numbers(src)                     # too many edges to write each weight
+    assert "numbers left out" in src
     assert src.count("xmore -> h1_") == 16             # the hidden inputs, dotted
     assert [label(src, f"h3_{j}").split("\n")[0] for j in (0, 9)] == ["0", "9"]
 

@@ -13,6 +13,7 @@
 from micrograd_ed.check.backward import BackwardCase, BackwardReport, check_backward
 from micrograd_ed.check.compare import BuildError, Comparison, Row, compare
 from micrograd_ed.check.engine import CaseResult, EngineReport, check_engine
+from micrograd_ed.check.ops import OpReport, OpRow, check_op
 
 
 def assert_matches(build, ValueClass: type, *, atol: float = 1e-9, rtol: float = 1e-6):
@@ -33,4 +34,5 @@ def assert_matches(build, ValueClass: type, *, atol: float = 1e-9, rtol: float =
 
 
 __all__ = ["BackwardCase", "BackwardReport", "BuildError", "CaseResult", "Comparison",
-           "EngineReport", "Row", "assert_matches", "check_backward", "check_engine", "compare"]
+           "EngineReport", "OpReport", "OpRow", "Row", "assert_matches", "check_backward",
+           "check_engine", "check_op", "compare"]

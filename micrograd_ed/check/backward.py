@@ -19,6 +19,7 @@ hint when the numbers match a known mistake (see :mod:`micrograd_ed.check.hints`
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -90,7 +91,8 @@ class BackwardReport:
                 lines.append(f"  {f.explanation}")
                 if f.hint:
                     lines.append(f"  hint: {f.hint}")
-        return "\n".join(lines)
+        return "\n".join(textwrap.fill(x, 100, subsequent_indent="      ") if len(x) > 100
+                         else x for line in lines for x in line.split("\n"))
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/plain": str(self)}

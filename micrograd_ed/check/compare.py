@@ -19,6 +19,7 @@ the right grad and the mistake is on its own edges.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -318,6 +319,8 @@ def _report(c: Comparison) -> str:
         lines.append("  " + _context(c, row.name, q))
         if c.hint:
             lines.append(f"  hint: {c.hint}")
+    lines = [textwrap.fill(x, 100, subsequent_indent="      ") if len(x) > 100 else x
+             for line in lines for x in line.split("\n")]
     lines.append("")
     lines.append(_table(c))
     return "\n".join(lines)

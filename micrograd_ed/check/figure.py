@@ -70,6 +70,7 @@ class Figure:
     title: str = ""
     legend: Sequence[str] = ()
     fill: Callable[[Value], str | None] | None = None
+    inline_ops: bool = False        # no op ellipses: the node's own text says how it is made
 
 
 def _op_label(v: Value) -> str:
@@ -116,7 +117,7 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
         if v in fig.marked:
             attrs += [f'color="{MARK}"', "penwidth=3", "peripheries=2"]
         out.append(f"  v{k} [{', '.join(attrs)}];")
-        if v.op:
+        if v.op and not fig.inline_ops:
             out.append(f'  op{k} [id="op{k}", label={quote(_op_label(v))}, shape="ellipse", '
                        f'style="filled", fillcolor="#f3f3f3", color="#999999", '
                        f'margin="0.04,0.02", height=0.3];')
@@ -130,7 +131,8 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
             if (v, i) in fig.marked_edges:
                 attrs += [f'color="{MARK}"', f'fontcolor="{MARK}"', 'style="dashed"',
                           "penwidth=2.5"]
-            out.append(f"  v{k_of[p]} -> op{k} [{', '.join(attrs)}];")
+            target = f"v{k}" if fig.inline_ops else f"op{k}"
+            out.append(f"  v{k_of[p]} -> {target} [{', '.join(attrs)}];")
     out += ["}", ""]
     return Diagram("\n".join(out), summary or f"{len(order)} values")
 

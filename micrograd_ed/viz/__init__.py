@@ -11,9 +11,9 @@ True
 ``d.svg()`` renders it, ``d.save("L.svg")`` writes it, and Jupyter shows it.
 """
 
-from micrograd_ed.viz.backends import RendererNotFoundError, RenderError
+from micrograd_ed.viz.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
 from micrograd_ed.viz.diagram import Diagram
-from micrograd_ed.viz.graph import GraphTooLargeError, draw_graph
+from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, draw_graph
 from micrograd_ed.viz.inline import value_mimebundle
 from micrograd_ed.viz.network import draw_network
 from micrograd_ed.viz.training import TrainingPlayer, draw_training
@@ -21,8 +21,10 @@ from micrograd_ed.viz.training import TrainingPlayer, draw_training
 __all__ = [
     "Diagram",
     "GraphTooLargeError",
+    "LayoutTimeoutError",
     "RenderError",
     "RendererNotFoundError",
+    "StaleGradientWarning",
     "TrainingPlayer",
     "draw_graph",
     "draw_network",

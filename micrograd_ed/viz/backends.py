@@ -23,7 +23,8 @@ import sysconfig
 from pathlib import Path
 
 BACKENDS = ("auto", "dot", "pure", "wasm")
-PURE_FORMATS = ("svg", "png", "dot")
+PURE_FORMATS = ("svg", "png", "dot", "json")
+LAYOUT_TIMEOUT = 60.0  # seconds Graphviz may take to lay a graph out before we give up
 WASM_FORMATS = ("svg", "dot")
 _INSTALL_HINT = (
     "Install one of: the Python package `graphviz-pure` (pip install graphviz-pure, "
@@ -40,6 +41,10 @@ class RendererNotFoundError(RuntimeError):
 
 class RenderError(RuntimeError):
     """Graphviz ran but refused the DOT source (a bug in the DOT we wrote)."""
+
+
+class LayoutTimeoutError(RenderError):
+    """Graphviz did not finish laying the graph out within the time allowed."""
 
 
 def wasm_available() -> bool:
@@ -88,22 +93,38 @@ def choose(backend: str = "auto", fmt: str = "svg") -> str:
     raise RendererNotFoundError(f"no Graphviz renderer found to draw this diagram. {_INSTALL_HINT}")
 
 
-def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
-    """Lay out ``source`` (DOT text) with Graphviz ``dot`` and return the ``fmt`` output."""
+def render(source: str, fmt: str = "svg", backend: str = "auto", *, dpi: float | None = None,
+           timeout: float | None = None) -> bytes:
+    """Lay out ``source`` (DOT text) with Graphviz ``dot`` and return the ``fmt`` output.
+
+    ``dpi`` sets the resolution of PNG output (96 by default). The layout may
+    take at most ``timeout`` seconds (default :data:`LAYOUT_TIMEOUT`), then
+    :class:`LayoutTimeoutError` says so.
+    """
     name = choose(backend, fmt)
     if name == "wasm":
         return _render_wasm(source, fmt)
-    return _run_program(shutil.which("dot") if name == "dot" else pure_executable(), source, fmt)
+    exe = shutil.which("dot") if name == "dot" else pure_executable()
+    extra = [f"-Gdpi={dpi:g}"] if dpi is not None else []
+    return _run_program(exe, source, fmt, extra, LAYOUT_TIMEOUT if timeout is None else timeout)
 
 
-def _run_program(exe: str | None, source: str, fmt: str) -> bytes:
+def _run_program(exe: str | None, source: str, fmt: str, extra: list[str] | None = None,
+                 timeout: float = LAYOUT_TIMEOUT) -> bytes:
     """Run a Graphviz command line (``dot`` or ``graphviz-pure``) on ``source``."""
     if exe is None:  # it went away since choose()
         raise RendererNotFoundError(f"the Graphviz program disappeared. {_INSTALL_HINT}")
     try:
-        done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"),
-                              capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
+        done = subprocess.run([exe, f"-T{fmt}", *(extra or [])], input=source.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as e:
+        nodes = source.count(" [id=") or source.count("\n")
+        raise LayoutTimeoutError(
+            f"Graphviz ({Path(exe).name}) gave up laying out this graph after {timeout:g} s "
+            f"(about {nodes} boxes and edges): a graph this tangled takes it too long. Draw "
+            "less of it (collapse=True, one neuron or one sample, a smaller expression), or "
+            "pass the DOT text (Diagram.source) to another tool.") from e
+    except OSError as e:
         raise RendererNotFoundError(f"could not run {exe}: {e}. {_INSTALL_HINT}") from e
     if done.returncode != 0 or not done.stdout:
         err = done.stderr.decode("utf-8", "replace").strip()

@@ -4,50 +4,57 @@ Each Value is a box (its label, ``data`` and ``grad``); each op is a small
 ellipse of its own (with its constant, as in ``* 2``). An edge from a Value to
 an op that uses it carries the forward value flowing along it and the gradient
 flowing back along it: this edge's share of the Value's grad,
-``grad of the op's result x local derivative``. Node names are ``n0, n1, ...``
-in topological order, so the DOT text is the same in every process.
+``grad of the op's result x local derivative``. A Value used by several ops
+shows that its grad is the sum of those shares. DOT node names are ``n0, n1,
+...`` in topological order and SVG ids ``v<k>``, ``op<k>``, ``e<k>_<i>`` (see
+:mod:`micrograd_ed.viz.graph_plan`), so the text is the same in every process.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 
 from micrograd_ed.engine import Value, topological_order
-from micrograd_ed.viz import style
+from micrograd_ed.viz import legend as legend_mod
 from micrograd_ed.viz.diagram import Diagram
-from micrograd_ed.viz.dot import Raw, attrs, lines, quote
+from micrograd_ed.viz.estimate import fit_scale
+from micrograd_ed.viz.graph_dot import COLLAPSED_EDGE_LABELS, GraphWriter
+from micrograd_ed.viz.graph_plan import Plan
 from micrograd_ed.viz.reading import Reader
-from micrograd_ed.viz.scopes import (
-    Scope,
-    clusters,
-    count_nodes,
-    scope_id,
-    scope_title,
-    scopes,
-    users,
-)
+from micrograd_ed.viz.scopes import Scope, count_nodes, scopes, users
+from micrograd_ed.viz.themes import Theme, get_theme
 
 GROUP_BY = (None, "neuron", "layer")
-RANKDIRS = ("LR", "TB", "RL", "BT")
+RANKDIRS = ("LR", "TB", "RL", "BT", "auto")
 _PARAM_LABEL = re.compile(r"[wb]\[")   # nn labels parameters "w[1,0,2]", "b[1,0]"
-_SYMBOLS = {"+", "-", "*", "/", "**"}
-COLLAPSED_EDGE_LABELS = 80  # with collapse=True, more edges than this are drawn unlabelled
+_NN_NAMES = re.compile(r"[wbza]\[\d")
+STALE_NOTE = "grad includes an earlier backward(): call zero_grad()"
+__all__ = ["COLLAPSED_EDGE_LABELS", "GraphTooLargeError", "StaleGradientWarning", "draw_graph"]
 
 
 class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``max_nodes``: drawn whole it would be unreadable."""
 
 
-def draw_graph(root: Value, *, rankdir: str = "LR", show_local_grads: bool = True,
+class StaleGradientWarning(UserWarning):
+    """Some grads are not the sum of their edges' shares: an earlier backward() is in them."""
+
+
+def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: bool = True,
                max_nodes: int = 500, group_by: str | None = None, collapse: bool = False,
                title: str | None = None, params: Iterable[Value] | None = None,
-               precision: int = 4, sample: int | None = None) -> Diagram:
+               precision: int | None = None, sample: int | None = None,
+               theme: str | Theme = "notebook", fontsize: float | None = None,
+               edge_fontsize: float | None = None, legend: bool = True) -> Diagram:
     """Draw the graph that computed ``root``: every value, op, edge value and edge gradient.
 
     Parameters
     ----------
-    rankdir: "LR" (inputs on the left), "TB", "RL" or "BT".
+    rankdir: "LR" (inputs on the left), "TB", "RL", "BT", or "auto" (the one
+        that fits a 16:9 slide best); by default the theme's ("LR", or "auto"
+        for the slide theme).
     show_local_grads: also write the local derivative on each edge, as
         ``grad -6 = -2 x 3`` (edge share = op result's grad x local derivative).
     max_nodes: refuse (GraphTooLargeError) to draw more nodes than this.
@@ -58,13 +65,21 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_local_grads: bool = Tru
     params: the parameters (e.g. ``model.parameters()``), styled apart from the
         other leaves (the inputs). By default, leaves labelled like "w[...]"
         or "b[...]" are parameters.
-    precision: significant digits of every number.
+    precision: significant digits of every number (default: the theme's, 4 or 3).
     sample: in batched mode, show this sample instead of the batch mean.
+    theme: "notebook" (default), "slide" (large type, fewer words, laid out
+        for 16:9) or "print" (greyscale-safe: negative gradients dashed); see
+        :mod:`micrograd_ed.viz.themes`.
+    fontsize, edge_fontsize: override the theme's node and edge text size (points).
+    legend: write the legend under the picture.
 
     Before ``backward()`` every gradient shows as "?": a graph whose grads
-    are all 0 (the root's included) has not been backpropagated yet.
+    are all 0 (the root's included) has not been backpropagated yet. A grad
+    that is not the sum of its edges' shares (an earlier ``backward()`` without
+    ``zero_grad()``) is marked, and a :class:`StaleGradientWarning` is issued.
     """
-    _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grads)
+    th = get_theme(theme, precision=precision, fontsize=fontsize, edge_fontsize=edge_fontsize)
+    _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grads, legend)
     nodes = topological_order(root)
     used_by = users(nodes)
     scope: dict[Value, Scope] = {}
@@ -78,25 +93,40 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_local_grads: bool = Tru
     count = count_nodes(nodes, scope, collapse)
     if count > max_nodes:
         raise GraphTooLargeError(_too_large(nodes, used_by, count, max_nodes, collapse, scope))
-    reader = Reader(nodes, root, precision, sample)
+    reader = Reader(nodes, root, th.precision, sample)
     kinds = _kinds(nodes, root, params)
-    writer = _Writer(nodes, scope if collapse else {}, kinds, reader, show_local_grads)
-    source = writer.source(rankdir, title, scope, group_by)
+    plan = Plan(nodes, used_by, scope if collapse else {}, kinds)
+    writer = GraphWriter(plan, kinds, reader, th, show_local_grads)
+    writer.nodes()                      # fills the size estimates
+    direction = rankdir or th.rankdir
+    if direction == "auto":
+        direction = max(("LR", "TB"), key=lambda d: fit_scale(writer.size(d)))
+    lines = _legend(writer, plan, nodes, direction) if legend else None
+    source = writer.source(direction, title, scope, group_by, lines)
+    if writer.stale:
+        names = ", ".join(v.label or f"node {plan.k[v]}" for v in writer.stale[:5])
+        more = f" and {len(writer.stale) - 5} more" if len(writer.stale) > 5 else ""
+        warnings.warn(StaleGradientWarning(
+            f"draw_graph: the grad of {names}{more} is not the sum of its edges' shares: "
+            f"the {STALE_NOTE}. The figure marks these nodes."), stacklevel=2)
     what = f"{root.label!r}" if root.label else "a Value"
-    return Diagram(source, f"graph of {what}, {count} nodes")
+    return Diagram(source, f"graph of {what}, {count} nodes", labels=writer.labels,
+                   theme=th)
 
 
 # ------------------------------------------------------------ structure
-def _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grads) -> None:
+def _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grads,
+                   legend) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph expects a Value, got {type(root).__name__}")
-    if rankdir not in RANKDIRS:
+    if rankdir is not None and rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be None, 'neuron' or 'layer', got {group_by!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
-    for name, flag in (("collapse", collapse), ("show_local_grads", show_local_grads)):
+    for name, flag in (("collapse", collapse), ("show_local_grads", show_local_grads),
+                       ("legend", legend)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
 
@@ -147,180 +177,51 @@ def _kinds(nodes: list[Value], root: Value, params: Iterable[Value] | None) -> d
     return kinds
 
 
-# ------------------------------------------------------------------ DOT
-class _Writer:
-    """Writes the DOT statements of one graph: nodes in topological order, then edges."""
-
-    def __init__(self, nodes: list[Value], collapsed: dict[Value, Scope],
-                 kinds: dict[Value, str], reader: Reader, show_local: bool) -> None:
-        self.nodes, self.collapsed, self.kinds = nodes, collapsed, kinds
-        self.r, self.show_local = reader, show_local
-        self.name = {v: f"n{i}" for i, v in enumerate(nodes)}
-        self.root = nodes[-1]
-        self.drawn: list[tuple[Value, list[str], str]] = []  # (Value, DOT names, style kind)
-        self.out: dict[Scope, Value] = {}                 # collapsed neuron -> its output
-        self.leaves: dict[Scope, list[Value]] = {}        # collapsed neuron -> leaves inside
-        for v in nodes:
-            if v in collapsed:
-                self.out[collapsed[v]] = v                # the last one in topological order
-                if not v.op:
-                    self.leaves.setdefault(collapsed[v], []).append(v)
-
-    def source(self, rankdir: str, title: str | None, scope: dict[Value, Scope],
-               group_by: str | None) -> str:
-        """The whole DOT text: defaults, nodes, cluster boxes, edges, legend."""
-        body = self._nodes()
-        edges, largest = self._edges()
-        head = [
-            "digraph micrograd {",
-            f"  graph {attrs(_graph_attrs(rankdir, title))};",
-            f"  node {attrs(_NODE_DEFAULTS)};",
-            f"  edge {attrs(_EDGE_DEFAULTS)};",
-        ]
-        boxes = []
-        for name, label, members in clusters(self.drawn, scope, group_by, bool(self.collapsed)):
-            boxes.append(f"  subgraph {name} {{")
-            boxes.append(f"    graph {attrs(_CLUSTER_ATTRS | {'label': label})};")
-            boxes.append("    " + " ".join(members) + ";")
-            boxes.append("  }")
-        legend = ["  " + s for s in self._legend(largest)]
-        return "\n".join(head + body + boxes + edges + legend + ["}", ""])
-
-    # -- nodes
-    def _nodes(self) -> list[str]:
-        out = []
-        for v in self.nodes:
-            if v in self.collapsed:
-                s = self.collapsed[v]
-                if self.out[s] is v:
-                    name = self._neuron_name(s)
-                    out.append(f"  {name} {attrs(self._neuron_attrs(s, v))};")
-                    self.drawn.append((v, [name], "output" if v is self.root else "neuron"))
-                continue
-            name = self.name[v]
-            kind = self.kinds[v]
-            label = lines(v.label, f"data {self.r.data(v)}", f"grad {self.r.grad(v)}")
-            out.append(f"  {name} {attrs({'label': Raw(label)} | style.NODE_STYLES[kind])};")
-            names = [name]
-            if v.op:
-                out.append(f"  {name}_op {attrs({'label': _op_text(v, self.r)} | style.OP_STYLE)};")
-                out.append(f"  {name}_op -> {name} [color=\"#999999\"];")
-                names.append(f"{name}_op")
-            self.drawn.append((v, names, kind))
-        return out
-
-    def _neuron_name(self, s: Scope) -> str:
-        return "neuron_" + scope_id(s)
-
-    def _neuron_attrs(self, s: Scope, out: Value) -> dict[str, object]:
-        inside = self.leaves.get(s, [])
-        what = "parameters" if all(self.kinds[v] == "param" for v in inside) else "leaves"
-        label = lines(scope_title(s), f"{out.op}: {out.label}" if out.label else out.op,
-                      f"data {self.r.data(out)}", f"grad {self.r.grad(out)}",
-                      f"({len(inside)} {what} inside)" if inside else "")
-        kind = "output" if out is self.root else "neuron"
-        return ({"label": Raw(label), "margin": "0.14,0.06"} | style.NODE_STYLES["neuron"]
-                | style.NODE_STYLES[kind])
-
-    # -- edges
-    def _edges(self) -> tuple[list[str], float]:
-        groups: dict[tuple, tuple[str, str, Value, list[tuple[Value, int]]]] = {}
-        for c in self.nodes:
-            cs = self.collapsed.get(c)
-            for i, p in enumerate(c.parents):
-                ps = self.collapsed.get(p)
-                if cs is not None and cs == ps:
-                    continue                        # inside one collapsed neuron
-                src = self._neuron_name(ps) if ps is not None else self.name[p]
-                if cs is None:
-                    key = (self.name[c], i)         # every edge of its own, a*a gives two
-                    tgt = self.name[c] + "_op"
-                else:
-                    tgt = self._neuron_name(cs)
-                    key = (src, tgt, self.name[p])  # a value into a neuron: one edge
-                groups.setdefault(key, (src, tgt, p, []))[3].append((c, i))
-        shares = [self.r.share(p, uses) for _, _, p, uses in groups.values()]
-        finite = [abs(s) for s in shares if s == s and abs(s) != float("inf")]
-        largest = max(finite, default=0.0)
-        # A collapsed MLP has an edge per weight between neurons: numbers on all
-        # of them would bury the picture, so past a limit colour and width speak.
-        self.labelled = not self.collapsed or len(groups) <= COLLAPSED_EDGE_LABELS
-        out = []
-        for (src, tgt, p, uses), share in zip(groups.values(), shares):
-            a = {"label": Raw(self._edge_label(p, uses, tgt.endswith("_op")))} if (
-                self.labelled) else {}
-            if self.r.computed:
-                a |= {"color": style.signed_color(share, largest),
-                      "penwidth": style.penwidth(share, largest),
-                      "fontcolor": style.text_color(share)}
-            else:
-                a |= {"color": style.UNKNOWN}
-            out.append(f"  {src} -> {tgt} {attrs(a)};")
-        return out, largest
-
-    def _edge_label(self, p: Value, uses: list[tuple[Value, int]], into_op: bool) -> str:
-        """data / grad share (= op result's grad x local derivative) of one edge.
-
-        An edge into a collapsed neuron (``into_op`` False) shows no local
-        derivative: the op it would belong to is hidden inside the neuron.
-        """
-        r = self.r
-        data = f"data {r.data(p)}"
-        grad = "grad ?" if not r.computed else f"grad {r.share_text(p, uses)}"
-        if not self.show_local or not into_op:
-            return lines(data, grad)
-        c, i = uses[0]
-        local = c.local_grads[i]
-        if r.is_batch(c.grad, local):
-            return lines(data, grad, f"local {r.text(local)}")
-        if not r.computed:
-            return lines(data, f"grad ?  (local {r.text(local)})")
-        return lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.text(local)}")
-
-    def _legend(self, largest: float) -> list[str]:
-        drawn = {kind for _, _, kind in self.drawn}
-        items = [style.sample_node(style.KIND_NAMES[k], style.NODE_STYLES[k])
-                 for k in style.NODE_STYLES if k in drawn]
-        if any(len(names) > 1 for _, names, _ in self.drawn):
-            items.append(style.sample_node("op", style.OP_STYLE))
-        if not self.r.computed:
-            items.append(style.note("grad ?: not computed yet\n(call backward() on the output)"))
+# ---------------------------------------------------------------- legend
+def _legend(w: GraphWriter, plan: Plan, nodes: list[Value], rankdir: str) -> list[str]:
+    """The legend's lines: how to read the figure, no wider than the picture."""
+    t, r = w.t, w.r
+    short = not t.words
+    drawn = {kind for _, _, kind in w.drawn}
+    ph = []
+    if r.computed:
+        if w.show_local:
+            ph.append("edge: grad = op's grad \u00d7 local derivative" if short else
+                      "edge: data forward, grad back = op's grad \u00d7 local derivative")
         else:
-            items.append(style.swatch("grad > 0", style.signed_color(1, 1)))
-            items.append(style.swatch("grad < 0", style.signed_color(-1, 1)))
-            how = "edge: data forward, grad back"
-            if not self.labelled:
-                how = "edges unlabelled (too many):\ncolour and width show the grad"
-            elif self.show_local:
-                how += "\n= op's grad \u00d7 local derivative"
-            items.append(style.note(f"{how}\nthicker: larger |grad| "
-                                    f"(max {self.r.number(largest)})"))
-        return style.legend(items, self.drawn[-1][1][0])
+            ph.append("edge: data forward, grad back (its share of the value's grad)")
+        ph.append("used k times: grad = sum of its k edge grads" if short else
+                  "a value used k times: its grad = the sum of its k edges' grads")
+        neg = "blue (dashed): grad < 0" if t.dashed_negative else "blue: grad < 0"
+        ph.append(f"red: grad > 0, {neg}")
+        ph.append(f"colour, width: {w.scale.describe()}")
+    else:
+        ph.append("grad ?: not computed yet (call backward() on the output)")
+    kinds = []
+    if "param" in drawn:
+        kinds.append("green rounded: parameter")
+    if "input" in drawn:
+        kinds.append("square: input")
+    if "output" in drawn:
+        kinds.append("yellow: output")
+    if "neuron" in drawn:
+        kinds.append("double border: a whole neuron")
+    if kinds:
+        ph.append(", ".join(kinds))
+    if any(_NN_NAMES.match(v.label) for v in nodes):
+        ph.append("w[l,n,i]: weight i of neuron n in layer l, b[l,n] its bias"
+                  if short else
+                  "w[l,n,i]: weight i of neuron n in layer l; b[l,n]: its bias")
+        ph.append("z[l,n] = dot(w, x) + b,  a[l,n] = act(z)")
+    if plan.numbers:
+        ph.append("x[i]: an input given as a number")
+    if plan.ghosted:
+        ph.append("dashed box: a value drawn again beside each use")
+    if plan.collapsed and not w.labelled:
+        ph.append("edges unlabelled (too many): colour and width show the grad")
+    if w.stale:
+        ph.append(f"orange border: {STALE_NOTE}")
+    anchor = w.sizes.get(w.anchor(), (0.0, 0.0))[0]
+    width = legend_mod.width_for(rankdir, w.size(rankdir)[0], anchor)
+    return legend_mod.pack(ph, width, t.legend_fontsize)
 
-
-def _op_text(v: Value, r: Reader) -> str:
-    """The op's name with its constant: "* 2", "+ 1", "leaky_relu(0.01)", "sum + 3"."""
-    c = v.const
-    if c is None:
-        return v.op
-    if v.op in _SYMBOLS:
-        return f"{v.op} {r.number(c)}"
-    if v.op == "sum":
-        return f"sum + {r.number(c)}"
-    return f"{v.op}({r.number(c)})"
-
-
-def _graph_attrs(rankdir: str, title: str | None) -> dict[str, object]:
-    a: dict[str, object] = {"rankdir": rankdir, "fontname": style.FONT, "fontsize": 12,
-                            "nodesep": 0.2, "ranksep": 0.35}
-    if title:
-        a |= {"label": Raw(quote(title)), "labelloc": "t", "fontsize": 14}
-    return a
-
-
-_NODE_DEFAULTS = {"shape": "box", "style": "rounded,filled", "fontname": style.FONT,
-                  "fontsize": 10, "color": "#555555", "margin": "0.08,0.04"}
-_EDGE_DEFAULTS = {"fontname": style.FONT, "fontsize": 8, "fontcolor": "#333333",
-                  "arrowsize": 0.6}
-_CLUSTER_ATTRS = {"style": "rounded,dashed", "color": "#888888", "fontsize": 10,
-                  "labeljust": "l"}

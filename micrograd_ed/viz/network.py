@@ -9,23 +9,22 @@ last few neurons around an ellipsis.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from micrograd_ed.engine import Value
-from micrograd_ed.viz import style
 from micrograd_ed.viz.diagram import Diagram
-from micrograd_ed.viz.dot import Raw, attrs, fmt, lines, quote
+from micrograd_ed.viz.dot import fmt
+from micrograd_ed.viz.network_dot import NetWriter
+from micrograd_ed.viz.themes import Theme, get_theme
 
 SHOW = ("weights", "grads")
-_SYMBOL = {"sigmoid": "\u03c3", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU",
-           "softplus": "softplus", "linear": "", "identity": "", "none": "", "": ""}
-_LABEL_EDGES = 30  # write each weight on its edge when there are at most this many
+RANKDIRS = ("LR", "TB")
 
 
 def draw_network(model, x: Sequence[float] | None = None, *, show: str = "weights",
-                 title: str | None = None, precision: int = 3, max_column: int = 20,
-                 ends: int = 3) -> Diagram:
+                 title: str | None = None, precision: int | None = None, max_column: int = 20,
+                 ends: int = 3, theme: str | Theme = "notebook", fontsize: float | None = None,
+                 edge_fontsize: float | None = None, rankdir: str = "LR") -> Diagram:
     """Draw an MLP (or a Layer, or a Neuron) as the lecture draws it.
 
     Parameters
@@ -35,13 +34,26 @@ def draw_network(model, x: Sequence[float] | None = None, *, show: str = "weight
     show: "weights" (edges show w) or "grads" (edges show dL/dw: call
         ``loss.backward()`` first).
     title: a caption; by default the architecture and what is shown.
-    precision: significant digits of the numbers written.
+    precision: significant digits of the numbers written (default 3).
+    theme: "notebook", "slide" or "print" (see :mod:`micrograd_ed.viz.themes`);
+        ``fontsize``/``edge_fontsize`` override its neuron and weight text size.
     max_column: a column with more neurons than this shows only the first
         and last ``ends`` of them, with an ellipsis between.
+    rankdir: "LR" (layers are columns, neuron 0 at the top) or "TB" (layers
+        are rows, neuron 0 on the left).
+
+    Every weight's number sits on its edge, in a box the edge runs into and
+    out of, so crossing edges cannot be confused; with more than 30 weights
+    between layers the numbers are dropped (the legend says so) and colour and
+    width show them.
     """
+    th = get_theme(theme, net_fontsize=fontsize, net_edge_fontsize=edge_fontsize)
+    precision = 3 if precision is None else precision
     layers = _layers(model)
     if show not in SHOW:
         raise ValueError(f"show must be 'weights' or 'grads', got {show!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     for name, n in (("max_column", max_column), ("ends", ends), ("precision", precision)):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"{name} must be a positive int, got {n!r}")
@@ -52,7 +64,8 @@ def draw_network(model, x: Sequence[float] | None = None, *, show: str = "weight
     if show == "grads" and not _any_grad(layers):
         raise ValueError("show='grads' but every dL/dw is 0: compute a loss from this model "
                          "and call loss.backward() first")
-    net = _Net(layers, nin, acts, show, precision, max_column, ends)
+    cols = [_shown(n, max_column, ends) for n in [nin, *(len(lay) for lay in layers)]]
+    net = NetWriter(layers, nin, acts, show, precision, cols, th)
     sizes = "-".join(str(n) for n in [nin, *(len(lay) for lay in layers)])
     if title is None:
         what = "weights w" if show == "weights" else "gradients dL/dw"
@@ -60,7 +73,7 @@ def draw_network(model, x: Sequence[float] | None = None, *, show: str = "weight
         if x is not None:
             shown = ", ".join(fmt(v, precision) for v in list(x)[:4])
             title += f"; activations for x = [{shown}{', ...' if nin > 4 else ''}]"
-    return Diagram(net.source(title), f"network {sizes}, showing {show}")
+    return Diagram(net.source(title, rankdir), f"network {sizes}, showing {show}", theme=th)
 
 
 # ---------------------------------------------------------------- model
@@ -111,129 +124,3 @@ def _shown(n: int, max_column: int, ends: int) -> list[int | None]:
     if n <= max_column:
         return list(range(n))
     return [*range(ends), None, *range(n - ends, n)]
-
-
-# ------------------------------------------------------------------ DOT
-class _Net:
-    """Writes the DOT text of one network picture: a header and a column per layer, then edges."""
-
-    def __init__(self, layers, nin, acts, show, precision, max_column, ends) -> None:
-        self.layers, self.nin, self.acts, self.show = layers, nin, acts, show
-        self.p = precision
-        self.sizes = [nin, *(len(layer) for layer in layers)]
-        self.cols = [_shown(n, max_column, ends) for n in self.sizes]
-        self.big = sum(len(c) for c in self.cols) > 40
-
-    def value(self, neuron, i: int) -> float:
-        w = neuron.w[i]
-        return float(w.data if self.show == "weights" else w.grad)
-
-    def name(self, col: int, i: int | None) -> str:
-        prefix = "x" if col == 0 else f"h{col}_"
-        return f"{prefix}{'more' if i is None else i}"
-
-    def source(self, title: str) -> str:
-        out = ["digraph network {",
-               f"  graph {attrs(self._graph(title))};",
-               f"  node {attrs(self._node_defaults())};",
-               f"  edge {attrs({'arrowhead': 'none', 'fontname': style.FONT, 'fontsize': 8})};"]
-        for col, shown in enumerate(self.cols):
-            out += self._column(col, shown)
-        edges, largest = self._edges()
-        out += edges
-        out += ["  " + s for s in self._legend(largest)]
-        return "\n".join([*out, "}", ""])
-
-    def _graph(self, title: str) -> dict[str, object]:
-        return {"rankdir": "LR", "splines": "line", "fontname": style.FONT, "fontsize": 14,
-                "label": Raw(quote(title)), "labelloc": "t",
-                "nodesep": 0.08 if self.big else 0.3, "ranksep": 2.2 if self.big else 1.6}
-
-    def _node_defaults(self) -> dict[str, object]:
-        width = 0.42 if self.big else (1.0 if self.acts is not None else 0.85)
-        return {"shape": "circle", "style": "filled", "fixedsize": "true", "width": width,
-                "fontname": style.FONT, "fontsize": 8 if self.big else 10, "color": "#555555"}
-
-    def _column(self, col: int, shown: list[int | None]) -> list[str]:
-        """A header, then the column's neurons top to bottom, in one rank."""
-        head = f"head{col}"
-        out = [f"  {head} {attrs(self._header(col))};"]
-        out += [f"  {self.name(col, i)} {attrs(self._neuron(col, i))};" for i in shown]
-        names = [head, *(self.name(col, i) for i in shown)]
-        out.append("  {rank=same; " + " -> ".join(names) + " [style=invis];}")
-        return out
-
-    def _header(self, col: int) -> dict[str, object]:
-        n = self.sizes[col]
-        if col == 0:
-            text = f"input\n{n} value{'s' if n > 1 else ''}"
-        else:
-            act = self.layers[col - 1][0].activation
-            kind = "output" if col == len(self.cols) - 1 else f"hidden {col}"
-            text = f"{kind}\n{n} neuron{'s' if n > 1 else ''}, {act}"
-        return {"label": text, "shape": "plaintext", "style": "", "fixedsize": "false",
-                "fontsize": 10}
-
-    def _neuron(self, col: int, i: int | None) -> dict[str, object]:
-        if i is None:
-            hidden = self.sizes[col] - (len(self.cols[col]) - 1)
-            return {"label": f"\u2026\n{hidden} more", "shape": "plaintext", "style": "",
-                    "fixedsize": "false"}
-        last = col == len(self.cols) - 1
-        if col == 0:
-            parts = [f"x[{i}]"]
-            if self.acts is not None:
-                parts.append(fmt(self.acts[0][i], self.p))
-            return {"label": Raw(lines(*parts)), "fillcolor": "#e5dcf3"}
-        neuron = self.layers[col - 1][i]
-        parts = [_SYMBOL.get(neuron.activation, neuron.activation)]
-        if last and self.sizes[col] > 1:
-            parts[0] = f"{i} {parts[0]}".strip()  # output neurons are numbered (the digit)
-        if self.acts is not None:
-            parts.append("a " + fmt(self.acts[col][i], self.p))
-        if not self.big:
-            b = neuron.b.data if self.show == "weights" else neuron.b.grad
-            parts.append(("b " if self.show == "weights" else "\u2202b ") + fmt(b, self.p))
-        return {"label": Raw(lines(*parts)), "fillcolor": "#ffd966" if last else "#ffffff"}
-
-    def _edges(self) -> tuple[list[str], float]:
-        edges = [(col, i, j) for col in range(1, len(self.cols))
-                 for j in self.cols[col] for i in self.cols[col - 1]]
-        values = [self.value(self.layers[c - 1][j], i) for c, i, j in edges
-                  if i is not None and j is not None]
-        largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
-        labelled = len(values) <= _LABEL_EDGES
-        thick = 2.0 if self.big else 5.0
-        out = []
-        for col, i, j in edges:
-            tail, head = self.name(col - 1, i), self.name(col, j)
-            if i is None or j is None:
-                out.append(f'  {tail} -> {head} [style=dotted, color="#bbbbbb"];')
-                continue
-            v = self.value(self.layers[col - 1][j], i)
-            a: dict[str, object] = {"color": style.signed_color(v, largest),
-                                    "penwidth": _width(v, largest, thick)}
-            if labelled:  # near the receiving neuron: apart from the other edges' labels
-                a |= {"headlabel": fmt(v, self.p), "labelfontcolor": style.text_color(v),
-                      "labeldistance": 3.5, "labelangle": 12, "labelfontsize": 9}
-            out.append(f"  {tail} -> {head} {attrs(a)};")
-        return out, largest
-
-    def _legend(self, largest: float) -> list[str]:
-        """One text item: Graphviz lays this rank out bottom-up, which would reverse several."""
-        sym = "w" if self.show == "weights" else "dL/dw"
-        text = (f"red edge: {sym} > 0\nblue edge: {sym} < 0\n"
-                f"width proportional to |{sym}|\n(largest {fmt(largest, self.p)})")
-        if self.acts is not None:
-            text += "\na: activation for x"
-        if not self.big:
-            text += "\nb: bias" if self.show == "weights" else "\n\u2202b: dL/db"
-        note = style.note(text) | {"fixedsize": "false", "fontsize": 9}
-        return style.legend([note], self.name(len(self.cols) - 1, self.cols[-1][0]))
-
-
-def _width(v: float, largest: float, thick: float) -> float:
-    """Edge width proportional to |v|: ``thick`` points for the largest, at least 0.25."""
-    if largest <= 0 or not math.isfinite(v):
-        return 0.25
-    return round(max(0.25, thick * abs(v) / largest), 2)

@@ -88,6 +88,19 @@ class Reader:
     def share_text(self, parent: Value, uses: Sequence[tuple[Value, int]]) -> str:
         return self.text(_total(uses), total=parent.data.__class__ is not _ndarray)
 
+    def disagrees(self, v: Value, uses: Sequence[tuple[Value, int]]) -> bool:
+        """True when ``v.grad`` is not the sum of the shares of its ``uses``: it still
+        holds gradient from an earlier ``backward()`` (a leaf accumulates)."""
+        total = _total(uses)
+        size = 0.0
+        for child, i in uses:
+            size = size + np.abs(child.grad * child.local_grads[i])
+        if v.data.__class__ is not _ndarray:
+            total, size = np.sum(total), np.sum(size)
+        with np.errstate(invalid="ignore"):
+            close = np.isclose(v.grad, total, rtol=1e-7, atol=1e-12 + 1e-9 * np.max(size))
+        return not bool(np.all(close | (np.isnan(v.grad) & np.isnan(total))))
+
     def is_batch(self, *xs) -> bool:
         """True when any of ``xs`` is a batch shown as a mean or sum (not one sample)."""
         return self.sample is None and any(x.__class__ is _ndarray for x in xs)

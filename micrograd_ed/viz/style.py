@@ -1,105 +1,89 @@
-"""Colours and shapes shared by the graph and the network view, and their legend.
+"""Colour and width of a signed number, shared by the graph and the network view.
 
-One convention everywhere: red means positive, blue means negative, and a
-darker, thicker line means a larger magnitude relative to the largest one in
-the picture.
+One convention everywhere: red means positive, blue means negative (dashed in
+the print theme), faint grey means zero. Strength grows with log |x| over the
+figure's own range, so that after training, when one gradient is 1 and the
+interior ones are 0.001-0.004, the small but real ones stay visible::
+
+    t(x) = (log10 |x| - log10 lo) / (log10 hi - log10 lo),   clamped to [0, 1]
+
+with ``hi`` the largest |x| in the figure and ``lo`` the smallest non-zero one,
+but at least :data:`MIN_DECADES` and at most :data:`DECADES` decades below
+``hi`` (so that 2 against 6 is a small step, not the whole scale). Colour then runs from
+a light tint (t = 0) to the full colour (t = 1); the width from ``thin`` to
+``thick``. Zero is always faint and thin.
 """
 
 from __future__ import annotations
 
-from micrograd_ed.viz.dot import attrs
+import math
+from collections.abc import Iterable
 
-FONT = "Helvetica"
-POSITIVE = (214, 39, 40)    # red
-NEGATIVE = (31, 95, 191)    # blue
-FAINT = (200, 200, 200)     # zero, or too small to see
-UNKNOWN = "#808080"         # gradient not computed yet
+from micrograd_ed.viz.dot import fmt
+from micrograd_ed.viz.themes import Theme
 
-# Node kinds of the computation graph: DOT attributes for each.
-NODE_STYLES: dict[str, dict[str, object]] = {
-    "output": {"fillcolor": "#ffd966", "penwidth": 2},
-    "param": {"fillcolor": "#c7e9c0"},
-    "input": {"fillcolor": "#e5dcf3"},
-    "leaf": {"fillcolor": "#eeeeee"},
-    "value": {"fillcolor": "#ffffff"},
-    "neuron": {"fillcolor": "#fff2cc", "peripheries": 2},
-}
-KIND_NAMES = {
-    "output": "output",
-    "param": "parameter",
-    "input": "input",
-    "leaf": "leaf",
-    "value": "intermediate value",
-    "neuron": "neuron (collapsed)",
-}
-OP_STYLE: dict[str, object] = {
-    "shape": "ellipse", "style": "filled", "fillcolor": "#f3f3f3", "color": "#999999",
-    "fontsize": 10, "margin": "0.04,0.02", "height": 0.3,
-}
+DECADES = 4        # the scale spans at most 10^4: smaller values are drawn like the smallest
+MIN_DECADES = 2    # ...and at least 10^2
+LIGHTEST = 0.45    # the weakest non-zero colour: this far from white towards the full colour
 
 
-def signed_color(x: float, scale: float) -> str:
-    """``#rrggbb`` for ``x``: red if positive, blue if negative, stronger as |x|/scale -> 1."""
-    t = strength(x, scale)
-    end = POSITIVE if x > 0 else NEGATIVE
-    rgb = (round(f + (e - f) * t) for f, e in zip(FAINT, end))
-    return "#" + "".join(f"{c:02x}" for c in rgb)
+class Scale:
+    """The log-|x| strength of every number of one figure, in [0, 1]."""
+
+    def __init__(self, values: Iterable[float]) -> None:
+        mags = [abs(v) for v in values if v == v and abs(v) != math.inf and v != 0]
+        self.hi = max(mags, default=0.0)
+        smallest = min(min(mags, default=0.0), self.hi * 10.0 ** -MIN_DECADES)
+        self.lo = max(smallest, self.hi * 10.0 ** -DECADES)
+
+    def strength(self, x: float) -> float:
+        """0 for the smallest non-zero |x| (or anything smaller), 1 for the largest."""
+        if x != x or self.hi <= 0 or x == 0:
+            return 0.0
+        if abs(x) == math.inf or self.hi == self.lo:
+            return 1.0
+        t = (math.log10(abs(x)) - math.log10(self.lo)) / (math.log10(self.hi)
+                                                         - math.log10(self.lo))
+        return min(1.0, max(0.0, t))
+
+    def describe(self, precision: int = 2) -> str:
+        """The range in words, for the legend: "log |x| from 0.001 to 1.2"."""
+        if self.hi <= 0:
+            return "all zero"
+        if self.hi == self.lo:
+            return f"|x| = {fmt(self.hi, precision)}"
+        return f"log |grad| from {fmt(self.lo, precision)} to {fmt(self.hi, precision)}"
 
 
-def text_color(x: float) -> str:
-    """A dark, readable colour of ``x``'s sign for text beside an edge (grey for 0)."""
+def signed_color(x: float, scale: Scale, theme: Theme) -> str:
+    """``#rrggbb`` for ``x``: the theme's positive or negative colour, lighter when weak."""
+    if x != x or x == 0 or scale.hi <= 0:
+        return theme.faint
+    end = _rgb(theme.positive if x > 0 else theme.negative)
+    t = LIGHTEST + (1 - LIGHTEST) * scale.strength(x)
+    return "#" + "".join(f"{round(255 + (e - 255) * t):02x}" for e in end)
+
+
+def text_color(x: float, theme: Theme) -> str:
+    """A dark, readable colour of ``x``'s sign for text (grey for 0)."""
     if x > 0:
-        return "#a31515"
+        return theme.positive_text
     if x < 0:
-        return "#174a9c"
+        return theme.negative_text
     return "#444444"
 
 
-def strength(x: float, scale: float) -> float:
-    """|x| relative to ``scale`` in [0, 1], square-rooted so that small values stay visible."""
-    if scale <= 0 or x != x:
-        return 0.0
-    return min(1.0, abs(x) / scale) ** 0.5
+def penwidth(x: float, scale: Scale, theme: Theme) -> float:
+    """Line width for ``x``: ``theme.thin`` for the weakest, ``theme.thick`` for the largest."""
+    if x != x or x == 0 or scale.hi <= 0:
+        return round(theme.thin * 0.6, 2)
+    return round(theme.thin + (theme.thick - theme.thin) * scale.strength(x), 2)
 
 
-def penwidth(x: float, scale: float, thin: float = 0.8, thick: float = 3.5) -> float:
-    """Line width for ``x``: ``thin`` at zero up to ``thick`` at ``scale``."""
-    return round(thin + (thick - thin) * strength(x, scale), 2)
+def line_style(x: float, theme: Theme) -> str | None:
+    """"dashed" for a negative number in a greyscale-safe theme, else None (solid)."""
+    return "dashed" if theme.dashed_negative and x < 0 else None
 
 
-def legend(items: list[dict[str, object]], anchor: str) -> list[str]:
-    """DOT lines for a dashed "legend" box holding ``items`` (node attribute dicts) in one rank.
-
-    The box sits one rank after the node ``anchor`` (the output, which must
-    have no other out-edges): a column on the right of a left-to-right
-    picture, a row below a top-to-bottom one. Invisible edges from the anchor,
-    kept in order by ``ordering=out``, keep the items together in the given
-    order; Graphviz may still lay a whole rank out upside down.
-    """
-    names = [f"legend{k}" for k in range(len(items))]
-    out = ["subgraph cluster_legend {",
-           '  graph [label="legend", style="dashed", color="#aaaaaa", fontsize=10];']
-    out += [f"  {name} {attrs(a)};" for name, a in zip(names, items)]
-    out += ["  {rank=same; " + " ".join(names) + "}", "}", f'{anchor} [ordering="out"];']
-    out += [f"{anchor} -> {name} [style=invis];" for name in names]
-    return out
-
-
-def swatch(label: str, color: str) -> dict[str, object]:
-    """A legend item that looks like an edge of this colour: "——→ label".
-
-    (Only characters that common fonts have: renderers without font fallback,
-    like cairosvg, draw missing ones as boxes.)
-    """
-    return {"label": f"\u2014\u2014\u2192 {label}", "shape": "plaintext", "style": "",
-            "fontcolor": color, "height": 0.2, "fontsize": 9}
-
-
-def note(text: str) -> dict[str, object]:
-    """A legend item of plain text."""
-    return {"label": text, "shape": "plaintext", "style": "", "fontsize": 8, "height": 0.2}
-
-
-def sample_node(label: str, kind_style: dict[str, object]) -> dict[str, object]:
-    """A legend item showing a node style, smaller than the real nodes."""
-    return {"label": label} | kind_style | {"fontsize": 9, "height": 0.25, "margin": "0.05,0.02"}
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]

@@ -1,0 +1,298 @@
+"""The DOT text of a graph picture, from its :class:`~micrograd_ed.viz.graph_plan.Plan`.
+
+Both rules of backprop are written on the picture:
+
+* on each edge, its share of the Value's grad:
+  ``share = grad of the op's result x local derivative``;
+* on a Value used by k >= 2 ops, that its grad is the sum of its edges' shares:
+  ``grad 18.59 = 20.09 + 0.5 - 2``.
+
+A Value whose grad is not the sum of its edges' shares holds gradient from an
+earlier ``backward()`` (no ``zero_grad()`` between): it is marked with an
+orange border and a line saying what its edges add up to.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from micrograd_ed.engine import Value
+from micrograd_ed.viz import legend as legend_mod
+from micrograd_ed.viz import style
+from micrograd_ed.viz.dot import Raw, attrs, lines, quote
+from micrograd_ed.viz.estimate import box, drawing_size
+from micrograd_ed.viz.graph_plan import Edge, Plan
+from micrograd_ed.viz.reading import Reader
+from micrograd_ed.viz.scopes import Scope, clusters, scope_title
+from micrograd_ed.viz.themes import FONTNAME, Theme
+
+COLLAPSED_EDGE_LABELS = 80  # with collapse=True, more edges than this are drawn unlabelled
+SUM_TERMS = 6               # a sum of more shares than this is shortened with "..."
+_SYMBOLS = {"+", "-", "*", "/", "**"}
+MINUS = "\u2212"
+
+
+class GraphWriter:
+    """Writes the DOT statements of one graph: nodes in topological order, then edges."""
+
+    def __init__(self, plan: Plan, kinds: dict[Value, str], reader: Reader, theme: Theme,
+                 show_local: bool) -> None:
+        self.p, self.kinds, self.r, self.t = plan, kinds, reader, theme
+        self.show_local = show_local
+        self.root = plan.nodes[-1]
+        self.drawn: list[tuple[Value, list[str], str]] = []  # (Value, DOT names, style kind)
+        self.labels: dict[str, str] = {}                  # SVG id -> the Value's label
+        self.sizes: dict[str, tuple[float, float]] = {}   # DOT name -> estimated box size
+        self.share = {id(e): self.r.share(e.parent, e.uses) for e in plan.edges
+                      if e.parent is not None}
+        self.scale = style.Scale(self.share.values())
+        self.labelled = not plan.collapsed or len(plan.edges) <= COLLAPSED_EDGE_LABELS
+        self._node_lines: list[str] | None = None
+        self.ghosts: list[tuple[str, Value]] = []         # (DOT name, the op's Value)
+        self.stale = [v for v in plan.nodes if not plan.hidden(v) and self._is_stale(v)]
+
+    # ------------------------------------------------------------- checks
+    def _is_stale(self, v: Value) -> bool:
+        if not self.r.computed:
+            return False
+        if v is self.root:
+            return not bool(np.all(np.asarray(v.grad) == 1.0))
+        uses = self.p.uses[v]
+        return bool(uses) and self.r.disagrees(v, uses)
+
+    # ------------------------------------------------------------- output
+    def source(self, rankdir: str, title: str | None, scope: dict[Value, Scope],
+               group_by: str | None, legend: list[str] | None) -> str:
+        """The whole DOT text: defaults, nodes, cluster boxes, edges, the legend."""
+        body = self.nodes()
+        edges = self.edges()
+        head = ["digraph micrograd {",
+                f"  graph {attrs(self.graph_attrs(rankdir, title))};",
+                f"  node {attrs(self.node_defaults())};",
+                f"  edge {attrs(self.edge_defaults())};"]
+        boxes = []
+        for name, label, members in clusters(self.drawn, scope, group_by,
+                                             bool(self.p.collapsed)):
+            boxes.append(f"  subgraph {name} {{")
+            boxes.append(f"    graph {attrs(self.cluster_attrs() | {'label': label})};")
+            boxes.append("    " + " ".join(members) + ";")
+            boxes.append("  }")
+        inner = body + boxes + edges
+        if legend:
+            inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), rankdir)
+        return "\n".join(head + inner + ["}", ""])
+
+    def anchor(self) -> str:
+        """The DOT name of the output's box, which the legend sits beside."""
+        return self.p.box_of(self.root) or self.p.name(self.root)
+
+    def size(self, rankdir: str) -> tuple[float, float]:
+        """The estimated (width, height) in points of the picture without its legend."""
+        edges = [(e.src, e.tgt, self._edge_box(e)) for e in self.p.edges]
+        edges += [(f"{self.p.name(v)}_op", self.p.name(v), None)
+                  for v in self.p.nodes if v.op and not self.p.hidden(v)]
+        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.t.ranksep)
+
+    # -------------------------------------------------------------- nodes
+    def nodes(self) -> list[str]:
+        """The node statements (computed once: they also fill ``drawn`` and ``sizes``)."""
+        if self._node_lines is not None:
+            return self._node_lines
+        out: list[str] = []
+        for n in self.p.numbers:
+            text = lines(f"x[{n.index}]", f"data {self.r.text(n.value)}")
+            a = {"id": n.name, "label": Raw(text)} | self.kind_attrs("input")
+            out.append(f"  {n.name} {attrs(a)};")
+            self._size(n.name, text)
+            self.drawn.append((None, [n.name], "input"))    # type: ignore[arg-type]
+        for v in self.p.nodes:
+            if v in self.p.collapsed:
+                s = self.p.collapsed[v]
+                if self.p.out[s] is v:
+                    name = self.p.neuron_name(s)
+                    a = self.neuron_attrs(s, v)
+                    out.append(f"  {name} {attrs(a)};")
+                    self.drawn.append((v, [name], "output" if v is self.root else "neuron"))
+                continue
+            out += self._value(v)
+        where = {v: names for v, names, _ in self.drawn if v is not None}
+        for name, user in self.ghosts:       # a ghost box sits in its user's cluster
+            if user in where:
+                where[user].append(name)
+        self._node_lines = out
+        return out
+
+    def _value(self, v: Value) -> list[str]:
+        k = self.p.k[v]
+        name, kind = self.p.name(v), self.kinds[v]
+        text = self.node_text(v)
+        a: dict[str, object] = {"id": f"v{k}", "label": Raw(text)} | self.kind_attrs(kind)
+        if v in self.stale:
+            a |= {"color": self.t.stale, "penwidth": 3}
+        if v.label:
+            self.labels[f"v{k}"] = v.label
+        out = [f"  {name} {attrs(a)};"]
+        self._size(name, text)
+        names = [name]
+        if v.op:
+            op = _op_text(v, self.r)
+            out.append(f"  {name}_op {attrs({'id': f'op{k}', 'label': op} | self.op_attrs())};")
+            out.append(f"  {name}_op -> {name} [id=\"op{k}_v{k}\", color=\"#999999\"];")
+            self._size(f"{name}_op", op)
+            names.append(f"{name}_op")
+        self.drawn.append((v, names, kind))
+        for j, e in enumerate(e for e in self.p.out_edges.get(v, []) if e.src != name):
+            ghost = lines(v.label or "value", f"data {self.r.data(v)}")
+            g = {"id": f"v{k}_u{j}", "label": Raw(ghost), "style": "rounded,dashed,filled"}
+            out.append(f"  {e.src} {attrs(g | {'fillcolor': self.t.fills.get(kind, '#ffffff')})};")
+            self._size(e.src, ghost)
+            self.ghosts.append((e.src, e.uses[0][0]))
+        return out
+
+    def _size(self, name: str, text: str) -> None:
+        self.sizes[name] = box(_plain(text), self.t.fontsize)
+
+    def node_text(self, v: Value) -> str:
+        r, t = self.r, self.t
+        data = r.data(v)
+        first = [v.label, f"data {data}"] if t.words else [
+            f"{v.label} = {data}" if v.label else data]
+        grad = "grad ?" if not r.computed else f"grad {r.grad(v)}"
+        drawn = self.p.out_edges.get(v, [])
+        if r.computed and len(drawn) >= 2:
+            grad += " = " + _sum_text([self.share[id(e)] for e in drawn], r)
+        extra = []
+        if v in self.stale:
+            if v is self.root:
+                extra.append("stale: grad of the output should be 1")
+            else:
+                total = r.share(v, self.p.uses[v])
+                extra.append(f"stale: its edges add up to {r.number(total)}")
+        return lines(*first, grad, *extra)
+
+    def neuron_attrs(self, s: Scope, out: Value) -> dict[str, object]:
+        inside = self.p.leaves.get(s, [])
+        what = "parameters" if all(self.kinds[v] == "param" for v in inside) else "leaves"
+        label = lines(scope_title(s), f"{out.op}: {out.label}" if out.label else out.op,
+                      f"data {self.r.data(out)}", f"grad {self.r.grad(out)}",
+                      f"({len(inside)} {what} inside)" if inside else "")
+        kind = "output" if out is self.root else "neuron"
+        name = self.p.neuron_name(s)
+        self.sizes[name] = box(_plain(label), self.t.fontsize, 12)
+        a = {"id": name, "label": Raw(label), "margin": "0.14,0.06", "peripheries": 2}
+        a |= self.kind_attrs(kind)
+        if out in self.stale:
+            a |= {"color": self.t.stale, "penwidth": 3}
+        return a
+
+    # -------------------------------------------------------------- edges
+    def edges(self) -> list[str]:
+        out = []
+        for e in self.p.edges:
+            a: dict[str, object] = {"id": e.eid}
+            text = self._edge_text(e) if self.labelled else ""
+            if text:
+                a["label"] = Raw(text)
+            if e.parent is None:
+                a |= {"color": "#888888", "style": "dashed"}
+            elif self.r.computed:
+                share = self.share[id(e)]
+                a |= {"color": style.signed_color(share, self.scale, self.t),
+                      "penwidth": style.penwidth(share, self.scale, self.t),
+                      "fontcolor": style.text_color(share, self.t),
+                      "style": style.line_style(share, self.t)}
+            else:
+                a |= {"color": self.t.unknown}
+            out.append(f"  {e.src} -> {e.tgt} {attrs(a)};")
+        return out
+
+    def _edge_box(self, e: Edge) -> tuple[float, float] | None:
+        text = self._edge_text(e) if self.labelled else ""
+        return box(_plain(text), self.t.edge_fontsize, 4) if text else None
+
+    def _edge_text(self, e: Edge) -> str:
+        """data / grad share (= op result's grad x local derivative) of one edge.
+
+        An edge into a collapsed neuron (``into_op`` False) shows no local
+        derivative: the op it would belong to is hidden inside the neuron.
+        """
+        r, t = self.r, self.t
+        if e.parent is None:
+            return lines(f"data {r.text(e.number)}") if t.edge_data else ""
+        data = f"data {r.data(e.parent)}" if t.edge_data else ""
+        grad = "grad ?" if not r.computed else f"grad {r.share_text(e.parent, e.uses)}"
+        if not self.show_local or not e.into_op:
+            return lines(data, grad)
+        c, i = e.uses[0]
+        local = c.local_grads[i]
+        if r.is_batch(c.grad, local):
+            return lines(data, grad, f"local {r.text(local)}")
+        if not r.computed:
+            return lines(data, f"grad ?  (local {r.text(local)})")
+        if not t.unit_local and local.__class__ is float and local == 1.0:
+            return lines(data, grad)
+        return lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.text(local)}")
+
+    # ---------------------------------------------------------- attributes
+    def kind_attrs(self, kind: str) -> dict[str, object]:
+        a: dict[str, object] = {"fillcolor": self.t.fills[kind]}
+        if kind == "output":
+            a["penwidth"] = 2
+        elif kind == "input":
+            a["style"] = "filled"          # square corners: inputs are not parameters
+        elif kind == "param":
+            a["penwidth"] = 1.6
+        return a
+
+    def op_attrs(self) -> dict[str, object]:
+        return {"shape": "ellipse", "style": "filled", "fillcolor": "#f3f3f3",
+                "color": "#999999", "margin": "0.04,0.02", "height": 0.3}
+
+    def graph_attrs(self, rankdir: str, title: str | None) -> dict[str, object]:
+        t = self.t
+        a: dict[str, object] = {"rankdir": rankdir, "fontname": FONTNAME,
+                                "fontsize": t.title_fontsize, "nodesep": t.nodesep,
+                                "ranksep": t.ranksep, "pad": 0.1}
+        if title:
+            a |= {"label": Raw(quote(title)), "labelloc": "t"}
+        return a
+
+    def node_defaults(self) -> dict[str, object]:
+        return {"shape": "box", "style": "rounded,filled", "fontname": FONTNAME,
+                "fontsize": self.t.fontsize, "color": "#555555", "margin": "0.1,0.05"}
+
+    def edge_defaults(self) -> dict[str, object]:
+        return {"fontname": FONTNAME, "fontsize": self.t.edge_fontsize,
+                "fontcolor": "#333333", "arrowsize": 0.7}
+
+    def cluster_attrs(self) -> dict[str, object]:
+        return {"style": "rounded,dashed", "color": "#888888",
+                "fontsize": self.t.cluster_fontsize, "labeljust": "l", "margin": 10}
+
+
+def _op_text(v: Value, r: Reader) -> str:
+    """The op's name with its constant: "* 2", "+ 1", "leaky_relu(0.01)", "sum + 3"."""
+    c = v.const
+    if c is None:
+        return v.op
+    if v.op in _SYMBOLS:
+        return f"{v.op} {r.number(c)}"
+    if v.op == "sum":
+        return f"sum + {r.number(c)}"
+    return f"{v.op}({r.number(c)})"
+
+
+def _sum_text(shares: list[float], r: Reader) -> str:
+    """``20.09 + 0.5 - 2``: the shares of a Value's edges, in drawing order."""
+    shown = shares if len(shares) <= SUM_TERMS else shares[:SUM_TERMS - 1]
+    out = r.number(shown[0])
+    for s in shown[1:]:
+        out += f" + {r.number(s)}" if s >= 0 or s != s else f" {MINUS} {r.number(-s)}"
+    if len(shown) < len(shares):
+        out += f" + \u2026 ({len(shares)} edges)"
+    return out
+
+
+def _plain(quoted: str) -> str:
+    """The text of a quoted DOT label, for size estimates."""
+    return quoted[1:-1].replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
