@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--activation", choices=ACTIVATIONS, help="of the hidden layers")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
-    p.add_argument("--save", metavar="FILE", type=Path,
+    p.add_argument("--save", metavar="FILE",
                    help="write the trained model as JSON (load it with MLP.load)")
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
@@ -392,6 +392,8 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
             raise UsageError("-o - writes text to stdout: use --format svg or dot, or a .png "
                              "file name")
         return None, fmt
+    if output.endswith(("/", os.sep)):      # Path() would drop the slash
+        raise UsageError(f"-o {output} ends in '/', so it names a folder; give a file name")
     path = Path(output)
     from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
     if from_suffix is None:
@@ -402,7 +404,7 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     return path, from_suffix
 
 
-def _check_writable(path: Path, option: str) -> None:
+def _check_writable(path: str | Path, option: str) -> None:
     """Fail before any work when `path` cannot be written (the write itself is atomic).
 
     The file written is the one `path` resolves to (through symlinks), as
@@ -410,13 +412,12 @@ def _check_writable(path: Path, option: str) -> None:
     """
     from micrograd_ed.files import NotARegularFileError, resolve_target
 
-    path = Path(path)
-    if path.is_dir():
+    if Path(path).is_dir():
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
     try:
-        real = resolve_target(path)
+        real = resolve_target(path)     # the text as given: 'out/' names a folder
     except (NotARegularFileError, FileNotFoundError, OSError) as e:
-        raise Failure(f"{option} {' '.join(str(e).split())}") from None
+        raise Failure(f"{option} {' '.join((e.strerror or str(e)).split())}") from None
     if not os.access(real.parent, os.W_OK | os.X_OK):
         raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
     if real.exists() and not os.access(real, os.W_OK):
@@ -485,8 +486,8 @@ def _json_number(v):
 def _error_line(command: str | None, e: BaseException) -> str:
     where = f"{PROG} {command}" if command else PROG
     msg = " ".join(str(e).split())
-    if isinstance(e, OSError) and e.filename is not None and e.strerror:
-        msg = f"{e.filename}: {e.strerror}"
+    if isinstance(e, OSError) and e.strerror:     # no "[Errno 28]": the message says it
+        msg = f"{e.filename}: {e.strerror}" if e.filename is not None else e.strerror
     expected = (Failure, UsageError, ValueError, OSError, RuntimeError, ArithmeticError,
                 TypeError)
     if not isinstance(e, expected):

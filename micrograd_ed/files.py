@@ -11,13 +11,21 @@ Every file micrograd_ed writes (models, figures, pages, worksheets) goes through
 * a target that exists but is not a regular file (a folder, a FIFO, a device such as
   ``/dev/null``, a socket) is refused with a clear error, never replaced;
 * a new file gets the mode ``0o666`` less the user's umask (what ``open(path, "w")`` gives);
-  a replaced file keeps its mode;
+  a replaced file keeps its mode and (as far as the writer may set them) its owner and
+  group, so a file root saves for a user stays the user's;
+* a file the writer may not write (read-only) is refused, as ``open(path, "w")`` refuses
+  it, although replacing it would only need the folder's permission;
+* a path ending in ``/`` names a folder and is refused (``Path("out/")`` would drop it);
 * every error names the target the user asked for, never the temporary file.
+
+A file with several *hard* links gets a new inode: the other names keep the old content
+(a symbolic link is the way to share one file under two names).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -41,12 +49,19 @@ def resolve_target(path: PathLike) -> Path:
     Raises NotARegularFileError when that exists and is not a regular file, and
     FileNotFoundError (naming `path`) when its folder does not exist.
     """
-    asked = Path(os.fspath(path))
+    text = os.fspath(path)
+    asked = Path(text)
+    if isinstance(text, str) and text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
+        raise NotARegularFileError(
+            f"cannot write {text}: it ends in '/', so it names a folder; give a file name")
     real = Path(os.path.realpath(asked))
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
         mode = None
+    except OSError as e:            # a symlink loop, a path through a file, no permission
+        raise type(e)(e.errno, f"cannot write {asked}: {e.strerror}; "
+                               f"nothing was written") from None
     if mode is not None and not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
         via = f" (the link points to {real})" if real != asked.absolute() else ""
@@ -64,41 +79,84 @@ def write_atomic(path: PathLike, data: bytes | str) -> Path:
     See the module docstring for what "safely" means. Errors are OSErrors whose message
     names `path`.
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     asked = Path(os.fspath(path))
-    real = resolve_target(asked)
+    if isinstance(data, str):
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise ValueError(f"cannot write {asked}: the text is not valid Unicode ({e}); "
+                             f"nothing was written") from None
+    real = resolve_target(path)
     try:
-        old_mode = stat.S_IMODE(os.stat(real).st_mode)
+        old = os.stat(real)
     except FileNotFoundError:
-        old_mode = None
+        old = None
+    if old is not None and not os.access(real, os.W_OK):
+        raise PermissionError(errno.EACCES, f"cannot write {asked}: the file is read-only; "
+                                            f"it was left as it was")
     tmp, fd = _create_temporary(real, asked)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if old_mode is not None:
-            os.chmod(tmp, old_mode)
+        if old is not None:
+            _keep_owner(tmp, old)
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
         os.replace(tmp, real)
     except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(e, OSError) and not isinstance(e, NotARegularFileError):
-            raise type(e)(e.errno, f"cannot write {asked}: {e.strerror or e}; "
-                                   f"the file was left as it was") from e
+            kept = "the file was left as it was" if old is not None else "nothing was written"
+            raise type(e)(e.errno, f"cannot write {asked}: {e.strerror or e}; {kept}") from e
         raise
     return real
 
 
+def _keep_owner(tmp: str, old: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, where the writer may (root may)."""
+    if hasattr(os, "chown"):
+        for uid, gid in ((old.st_uid, old.st_gid), (-1, old.st_gid)):
+            try:
+                os.chown(tmp, uid, gid)
+                return
+            except OSError:
+                continue
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, ValueError, OSError):
+        return 255
+
+
+_NAME_ROOM = 200    # of a file name's 255 bytes, what the temporary name keeps of the target's
+
+
 def _create_temporary(real: Path, asked: Path) -> tuple[str, int]:
-    """A new file beside `real`, created with mode 0o666 so the umask applies."""
+    """A new file beside `real`, created with mode 0o666 so the umask applies.
+
+    Its name is short enough for the file system even when the target's name is at the
+    limit: '.<start of the name>.<8 hex digits>.tmp'.
+    """
+    size, limit = len(os.fsencode(real.name)), _name_max(real.parent)
+    if size > limit:
+        raise OSError(errno.ENAMETOOLONG, f"cannot write {asked}: the file name is too long "
+                                          f"({size} bytes; the limit is {limit})")
+    stem = real.name
+    while len(os.fsencode(stem)) > min(_NAME_ROOM, limit - 14):
+        stem = stem[:-1]
     for _ in range(100):
-        tmp = str(real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp")
+        tmp = str(real.parent / f".{stem}.{secrets.token_hex(4)}.tmp")
         try:
             return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        except PermissionError as e:
+            raise PermissionError(e.errno, f"cannot write {asked}: no permission to create "
+                                           f"a file in {real.parent}") from e
         except OSError as e:
             raise type(e)(e.errno, f"cannot write {asked}: {e.strerror}") from e
     raise FileExistsError(f"cannot write {asked}: no free temporary name in {real.parent}")

@@ -7,6 +7,24 @@ with a graph of 10^6 nodes alive, building each new node costs several times wha
 a small graph. :func:`paused_gc` turns the collector off for a block (a training step, a
 gradient check) and back on after it, so graph building stays linear in the graph's size.
 
+Measured by ``make bench`` (tests/bench/chain_cases.py: build v = v * 1.0001 n times, then
+backward), nanoseconds per node on the project's 2-core machine, load average ~4.5:
+
+    chain of n     build, collector on    build, paused_gc
+    10^3 nodes     788                    802
+    10^6 nodes     2,231 (2.8x)           765 (1.0x)
+
+Backward does not allocate tracked objects and costs the same either way (260-410 ns a
+node). ``fit``, ``evaluate``, ``predict``/``accuracy`` and ``gradcheck`` already run each
+step inside :func:`paused_gc`; wrap your own loop the same way when you build big graphs::
+
+    from micrograd_ed.memory import paused_gc
+
+    with paused_gc():
+        loss = build_a_big_graph()
+        loss.backward()
+        del loss                # freed here, by reference counting
+
 The collector is one per process: pausing it is a process-wide effect, so pauses are counted
 (under a lock) and the collector comes back on only when the last pause ends, and only if it
 was on when the first began. Code that makes real cycles inside the block is collected once

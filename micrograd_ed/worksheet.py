@@ -128,9 +128,9 @@ class Worksheet:
         if answers:
             legend.append("(n): the number of the blank on the worksheet")
         else:
-            legend.append(f"fill in each ? (n): first the data, in the order of the steps "
-                          f"(forward pass), then the grads, from {self.output} back "
-                          f"(grad {self.output} = 1)")
+            legend += ["fill in each ? (n): first the data, in the order of the steps "
+                       "(forward pass),",
+                       f"then the grads, from {self.output} back (grad {self.output} = 1)"]
         fig = Figure(root, text, title=title, legend=legend, inline_ops=True)
         return draw(fig, max_nodes=200,
                     summary=f"worksheet level {self.level} seed {self.seed}"

@@ -95,6 +95,7 @@ def test_wrong_tanh_derivative_caught_at_the_tanh_input():
     c = compare(neuron, s.WrongTanh)
     assert (c.first_wrong, c.first_wrong_quantity) == ("n", "grad")
     assert "grad n = (1 − o²) × grad o" in str(c)
+    assert "came out as 0.75" in c.hint and "1 − n², with the input" in c.hint
 
 
 def test_chain_rule_terms_in_the_issue_format():
@@ -197,7 +198,8 @@ def test_diagram_marks_the_wrong_node_and_its_edges():
     c = compare(reuse, s.OverwritingMul)
     d = c.diagram()
     src = d.source
-    order_labels = [line for line in src.splitlines() if 'label="a\\n' in line]
+    order_labels = [line for line in src.splitlines()
+                    if 'label="a   <- first wrong (grad)\\n' in line]
     assert order_labels and "peripheries=2" in order_labels[0]
     assert "yours -60 (wrong)" in src
     assert src.count('style="dashed"') == 2          # the two shares of grad a
@@ -206,7 +208,33 @@ def test_diagram_marks_the_wrong_node_and_its_edges():
     assert "yours -60 (wrong)" in svg
 
 
+def test_diagram_marks_the_op_that_raised():
+    src = compare(neuron, MicroValue).diagram().source
+    tanh = [line for line in src.splitlines() if 'label="tanh"' in line]
+    assert tanh and "dashed" in tanh[0]
+    assert "raised AttributeError in tanh" in src and "dashed ellipse: that op" in src
+
+
 def test_diagram_of_a_passing_comparison_has_no_marks():
     src = compare(lecture, MicroValue).diagram().source
     assert "peripheries" not in src and 'style="dashed"' not in src
     assert "every named node agrees" in src
+
+
+def test_student_nan_is_a_wrong_number_not_an_error():
+    def nan_mul(self, other):
+        other = other if isinstance(other, type(self)) else type(self)(other)
+        out = type(self)(float("nan"), (self, other), "*")
+        return out
+    c = compare(lecture, s.micrograd_class("NanMul", __mul__=nan_mul))
+    assert c.error is None and (c.first_wrong, c.first_wrong_quantity) == ("e", "data")
+    assert "got nan" in str(c)
+
+
+def test_student_data_that_is_not_a_number():
+    class StrData(MicroValue):
+        def __init__(self, data, *args):
+            super().__init__(data, *args)
+            self.data = "two"
+    c = compare(lambda V: {"a": V(2.0)}, StrData)
+    assert c.error is not None and "'a'" in c.error.message and "not a number" in c.error.message

@@ -214,3 +214,20 @@ def test_a_full_stdout_is_one_line_naming_stdout(tmp_path, args):
         done = run(*args, cwd=tmp_path, stdout=full)
     one_line_error(done, 1, "cannot write to stdout", "No space left on device")
     assert "Exception ignored" not in done.stderr
+
+
+def test_an_output_ending_in_a_slash_is_refused_not_turned_into_a_file(tmp_path):
+    """argparse's type=Path dropped the slash: --save out/ wrote a file called out."""
+    done = run("train", "and", "--save", "out/", "--no-progress", cwd=tmp_path)
+    one_line_error(done, 1, "out/", "folder")
+    done = run("graph", "a*2", "--set", "a=1", "-o", "fig.svg/", cwd=tmp_path)
+    one_line_error(done, 2, "fig.svg/", "folder")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symlink_loop_as_output_is_one_line(tmp_path):
+    (tmp_path / "a.svg").symlink_to("b.svg")
+    (tmp_path / "b.svg").symlink_to("a.svg")
+    done = run("graph", "a*2", "--set", "a=1", "-o", "a.svg", cwd=tmp_path)
+    err = one_line_error(done, 1, "a.svg", "symbolic links")
+    assert "[Errno" not in err

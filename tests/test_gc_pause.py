@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
+import re
+from pathlib import Path
 
 import numpy as np
 
@@ -67,3 +71,13 @@ def test_a_disabled_collector_stays_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_readme_paused_gc_example_runs_and_prints_e():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "paused_gc" in b)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(block, "README paused_gc block", "exec"), {})
+    assert out.getvalue().split() == ["2.7183"]
+    assert gc.isenabled()

@@ -104,8 +104,10 @@ def _neuron(activation: str) -> Callable:
     def build(V):
         x1, w1, x2, w2, b = V(2.0), V(-3.0), V(0.0), V(1.0), V(6.8813735870195432)
         n = x1 * w1 + x2 * w2 + b
-        o = getattr(n, activation)() if activation else n
-        return {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "n": n, "o": o}
+        nodes = {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "n": n}
+        if activation:
+            nodes["o"] = getattr(n, activation)()
+        return nodes
     return build
 
 

@@ -83,10 +83,9 @@ class EngineReport:
         lines = [head]
         indent = " " * (width + 6)
         for c in self.cases:
-            text = "\n".join(textwrap.fill(part, 100, subsequent_indent=indent,
-                                            initial_indent=indent)[len(indent):]
-                             for part in c.message.split("\n"))
-            text = text.replace("\n", "\n" + indent) if "\n" in c.message else text
+            wrapped = [w for part in c.message.split("\n")
+                       for w in (textwrap.wrap(part.strip(), 100 - len(indent)) or [""])]
+            text = ("\n" + indent).join(wrapped)
             lines.append(f"  {_MARK[c.status]} {c.name:<{width}}  {text}")
         first = next((c for c in self.cases
                       if c.status == FAIL and c.comparison is not None), None)

@@ -71,6 +71,7 @@ class Figure:
     legend: Sequence[str] = ()
     fill: Callable[[Value], str | None] | None = None
     inline_ops: bool = False        # no op ellipses: the node's own text says how it is made
+    marked_ops: set[Value] = field(default_factory=set)     # nodes whose op ellipse is marked
 
 
 def _op_label(v: Value) -> str:
@@ -118,9 +119,10 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
             attrs += [f'color="{MARK}"', "penwidth=3", "peripheries=2"]
         out.append(f"  v{k} [{', '.join(attrs)}];")
         if v.op and not fig.inline_ops:
+            look = (f'style="filled,dashed", color="{MARK}", fontcolor="{MARK}", penwidth=2.5'
+                    if v in fig.marked_ops else 'style="filled", color="#999999"')
             out.append(f'  op{k} [id="op{k}", label={quote(_op_label(v))}, shape="ellipse", '
-                       f'style="filled", fillcolor="#f3f3f3", color="#999999", '
-                       f'margin="0.04,0.02", height=0.3];')
+                       f'{look}, fillcolor="#f3f3f3", margin="0.04,0.02", height=0.3];')
             out.append(f'  op{k} -> v{k} [id="e{k}_op", color="#999999"];')
     for k, v in enumerate(order):
         for i, p in enumerate(v.parents):
@@ -139,7 +141,7 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
 
 def comparison_figure(cmp, *, rankdir: str = "LR", max_nodes: int = 150) -> Diagram:
     """The picture of a :class:`~micrograd_ed.check.compare.Comparison` (see its diagram())."""
-    from micrograd_ed.check.explain import users
+    from micrograd_ed.check.explain import Namer, users
 
     rows = {r.name: r for r in cmp.rows}
     name_of = {v: n for n, v in cmp.nodes.items()}
@@ -153,9 +155,13 @@ def comparison_figure(cmp, *, rankdir: str = "LR", max_nodes: int = 150) -> Diag
     elif first is not None:
         edges = {(first, i) for i in range(len(first.parents))}
 
+    namer = Namer(cmp.root, name_of)
+
     def text(v: Value) -> list[str]:
         name = name_of.get(v)
-        lines = [v.label or name or ""]
+        lines = [_ascii(namer(v))]
+        if v is first:
+            lines[0] += f"   <- first wrong ({cmp.first_wrong_quantity})"
         row = rows.get(name) if name else None
         for q, exp, got, ok in (("data", v.data, row and row.got_data, row and row.data_ok),
                                 ("grad", v.grad, row and row.got_grad, row and row.grad_ok)):
@@ -182,12 +188,17 @@ def comparison_figure(cmp, *, rankdir: str = "LR", max_nodes: int = 150) -> Diag
         legend.append(f"dashed edges: {what} {cmp.first_wrong_quantity} {cmp.first_wrong}, "
                       f"the first wrong node")
         legend.append(_ascii(cmp.explanation))
+    failed: set[Value] = set()
     if cmp.error is not None:
+        op = cmp.error.op.split(" ")[0]
+        failed = {v for v in namer.order if v.op and _op_label(v).split(" ")[0] in (
+            op, {"*": "\u00d7"}.get(op, op))} if op else set()
         legend.append(_ascii(f"your class raised {cmp.error.kind}"
                              + (f" in {cmp.error.op}" if cmp.error.op else "")
-                             + f" ({cmp.error.phase} pass)"))
+                             + f" ({cmp.error.phase} pass)"
+                             + ("; dashed ellipse: that op" if failed else "")))
     fig = Figure(cmp.root, text, wrong, edges, edge_text,
-                 title=_title(cmp), legend=legend)
+                 title=_title(cmp), legend=legend, marked_ops=failed)
     return draw(fig, rankdir=rankdir, max_nodes=max_nodes,
                 summary=f"compare({cmp.class_name}), first wrong: {cmp.first_wrong}")
 

@@ -172,16 +172,22 @@ def recursion_hint(frames: list[tuple[types.CodeType, int]], depth: int, limit: 
 
 
 def _type_error(message: str, cls: type, op: str) -> tuple[str, str]:
+    name = cls.__name__
+    if message.startswith((f"{name}()", f"{name}.__init__()")) or (
+            op == "the constructor" and "argument" in message):
+        return ("the constructor",
+                "V(x) must make a node from one number: def __init__(self, data, ...) with "
+                "every other parameter optional")
     m = _UNSUPPORTED.search(message)
     if m:
         sym, left, right = m.group(1).strip(), m.group(2), m.group(3)
-        name = cls.__name__
         if left in _NUMBERS and right == name and sym in _REFLECTED:
             return (f"{sym} (number on the left)",
                     f"`2 {sym} v` calls {name}.{_REFLECTED[sym]}(v, 2); define it "
                     f"(for + and * it can be `return self {sym} other`)")
         if left == name and sym in _FORWARD:
-            return sym, f"{name} has no working {_FORWARD[sym]} for a {right} operand"
+            what = "a plain number" if right in _NUMBERS else f"a {right}"
+            return sym, f"{name} has no working {_FORWARD[sym]} for {what} ({right}) operand"
     return op, ""
 
 
@@ -189,7 +195,7 @@ def _attribute_error(e: AttributeError, cls: type | None, op: str) -> tuple[str,
     name = getattr(e, "name", None)
     obj = getattr(e, "obj", None)
     if cls is not None and isinstance(obj, cls) and name:
-        return name, f"{cls.__name__} has no {name}; add the method (or skip this case)"
+        return name, f"{cls.__name__} has no {name}: add it"
     if name in ("data", "grad", "_prev", "_backward") and isinstance(obj, (int, float)):
         return op, ("a plain number reached code that expects a Value: wrap numbers first, "
                     "as in `other = other if isinstance(other, Value) else Value(other)`")

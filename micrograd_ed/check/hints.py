@@ -27,7 +27,15 @@ import math
 from collections.abc import Sequence
 from itertools import combinations
 
-from micrograd_ed.check.explain import MINUS, TIMES, Namer, forward_tokens, num, render
+from micrograd_ed.check.explain import (
+    MINUS,
+    TIMES,
+    Namer,
+    forward_tokens,
+    local_tokens,
+    num,
+    render,
+)
 from micrograd_ed.engine import Value
 
 _MAX_SUBSET = 8            # edges of a node for which subsets of shares are tried
@@ -106,6 +114,10 @@ def grad_hint(x: Value, got: float, used: Sequence[tuple[Value, int]], root: Val
             return (f"grad {name} is {round(ratio)} {TIMES} too large: shares were added more "
                     f"than once (a node passed its grad on twice: keep a visited set, and "
                     f"reset every grad to 0 before a new backward).")
+    if k == 1 and float(used[0][0].grad) != 0:
+        local = _local_hint(x, got, used[0], namer, atol, rtol)
+        if local:
+            return local
     if close(got, 0.0, atol, rtol):
         return (f"grad {name} stayed 0: no share reached it (was each user of {name} "
                 f"processed, and after its own grad was known?).")
@@ -129,6 +141,54 @@ def _order_hint(x, got, used, shares, namer, users_of, atol, rtol) -> str:
                         f"gradient on only once every node that uses it is done: go in "
                         f"reverse topological order, not breadth-first.")
     return ""
+
+
+def _local_hint(x: Value, got: float, edge: tuple[Value, int], namer: Namer,
+                atol: float, rtol: float) -> str:
+    """x has one user u: the student's local derivative is got / grad u. Say so, and name
+    the mix-up when it is a known one (tanh's 1 − x² for 1 − t², ...)."""
+    u, i = edge
+    implied = got / float(u.grad)
+    want = float(u.local_grads[i])
+    formula = local_tokens(u, i)
+    shown = render(formula, namer, False) if formula else "1"
+    text = (f"through {namer(u)} = {_op_text(u, namer)}, your local derivative "
+            f"\u2202{namer(u)}/\u2202{namer(x)} came out as {num(implied)}; it is "
+            f"{shown} = {num(want)}")
+    for value, words in _mixups(u, i, namer):
+        if close(implied, value, atol, rtol) and not close(value, want, atol, rtol):
+            return f"{text} (yours is {words})"
+    return text + "."
+
+
+def _mixups(u: Value, i: int, namer: Namer) -> list[tuple[float, str]]:
+    """Local derivatives students often write instead of the right one, with their words."""
+    x = u.parents[i]
+    xd, t = float(x.data), float(u.data)
+    nx, nu = namer(x), namer(u)
+    out: list[tuple[float, str]] = []
+    if u.op == "tanh":
+        out += [(1 - xd * xd, f"1 {MINUS} {nx}\u00b2, with the input; tanh' uses its output: "
+                              f"1 {MINUS} {nu}\u00b2"),
+                (1 - t, f"1 {MINUS} {nu}, without the square")]
+    elif u.op == "sigmoid":
+        out += [(xd * (1 - xd), f"{nx}(1 {MINUS} {nx}), with the input instead of the output"),
+                (t, f"{nu} alone, without the factor (1 {MINUS} {nu})")]
+    elif u.op == "exp":
+        out += [(xd, f"{nx}: the derivative of exp is exp itself")]
+    elif u.op == "log":
+        out += [(xd, f"{nx} instead of 1/{nx}")]
+        if xd:
+            out += [(-1 / xd, f"{MINUS}1/{nx}: the sign is wrong")]
+    elif u.op == "**" and u.const is not None and xd:
+        k = float(u.const)
+        out += [(xd ** (k - 1), f"{nx}^(k {MINUS} 1) without the factor k = {num(k)}"),
+                (k * xd ** k, f"k {TIMES} {nx}^k: the power must drop by one")]
+    elif u.op == "*" and len(u.parents) == 2:
+        out += [(xd, f"{nx} itself: the local derivative of a product is the OTHER factor")]
+    elif u.op == "relu":
+        out += [(1.0, "1 everywhere: relu passes nothing back where its input is \u2264 0")]
+    return out
 
 
 def forward_hint(v: Value, got: float, namer: Namer) -> str:

@@ -4,7 +4,7 @@ Every case is a factory ``f() -> step`` where ``step()`` runs one iteration
 and returns ``{phase: seconds}``. Forking keeps only one engine's objects alive
 per process (the GC's cost grows with live objects); rotating the order each
 round spreads the noise of a shared machine over all systems alike. The GC
-stays on, as in a training loop.
+stays on unless a case pauses it itself (micrograd_ed.memory.paused_gc).
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ def _worker(factory: Callable[[], Step], conn) -> None:
 
 
 def interleave(factories: dict[str, Callable[[], Step]], reps: int, warmup: int = 1):
-    """Median seconds per phase for each case, and the errors of cases that failed."""
+    """Median seconds per phase for each case, the errors of cases that failed, and the samples.
+
+    Returns ``(medians, errors, samples)``: ``medians[label][phase]``, ``errors[label]``
+    (a message) and ``samples[label][phase]`` (the seconds of every timed round, for the
+    spread). Phase "total" is the sum of a round's phases.
+    """
     ctx = mp.get_context("fork")
     gc.collect()
     conns, procs, errors = {}, {}, {}
@@ -69,7 +74,7 @@ def interleave(factories: dict[str, Callable[[], Step]], reps: int, warmup: int 
         p.join(10)
     medians = {label: {ph: statistics.median(ts) for ph, ts in phases.items()}
                for label, phases in samples.items() if phases}
-    return medians, errors
+    return medians, errors, samples
 
 
 def fmt_seconds(s: float) -> str:
