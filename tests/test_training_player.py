@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -229,3 +230,21 @@ def test_browser_play_and_the_gradient_switch(browser_page, xor_page):
     assert "gradients dL/dw" in page.inner_text("#network")
     page.uncheck("#show-grads")
     assert "weights w" in page.inner_text("#network")
+
+
+# ------------------------------------------------------------------ README
+def test_readme_training_example_runs_and_prints_what_it_says(tmp_path, monkeypatch):
+    import contextlib
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S)
+                 if "draw_training" in b)
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(block, "README training example", "exec"), {})
+    said = re.search(r"print\(history\.recording\)\s+#\s*(.+)", block).group(1).strip()
+    assert out.getvalue().strip() == said
+    assert (tmp_path / "xor.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "xor.gif").read_bytes().startswith(b"GIF8")
