@@ -2,6 +2,7 @@
 
     micrograd-ed demo [--out DIR]
     micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png]
+    micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
     micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
@@ -167,8 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="svg (default), dot (the Graphviz source) or png")
     p.add_argument("--no-backward", action="store_true",
                    help="draw the forward pass only (gradients show as '?')")
-    p.add_argument("--max-nodes", type=_positive_int, default=500, metavar="N",
-                   help="refuse to draw more nodes than this (default 500)")
+    p.add_argument("--max-nodes", type=_positive_int, default=None, metavar="N",
+                   help="refuse to draw more nodes than this (default 500; 200 with --steps)")
+    p.add_argument("--steps", action="store_true",
+                   help="write the backprop step-through instead: a self-contained player "
+                        "(-o chain.html, the default steps.html) or slides, one page per step "
+                        "(-o chain.pdf)")
     p.set_defaults(run=cmd_graph)
 
     names = ", ".join(TASKS)
@@ -261,7 +266,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from micrograd_ed.viz import GraphTooLargeError, draw_graph
 
     values = _values(args.assignments)
-    out, fmt = _graph_output(args.output, args.format)
+    if args.steps:
+        out, fmt = _steps_output(args.output, args.format), "steps"
+    else:
+        out, fmt = _graph_output(args.output, args.format)
     if out is not None:
         _check_writable(out, "-o")
     root = build(args.expr, values)
@@ -274,6 +282,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
         root.label = _result_name(values)
     if not args.no_backward:
         root.backward()
+    if args.steps:
+        _write_steps(root, out, args.max_nodes or 200)
+        _report(root, values, used, args.no_backward, out, sys.stdout)
+        return 0
+    args.max_nodes = args.max_nodes or 500
     title = f"{root.label} = {' '.join(args.expr.split())}" if root.op else None
     try:
         diagram = draw_graph(root, title=title, max_nodes=args.max_nodes)
@@ -404,6 +417,36 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     return path, from_suffix
 
 
+def _steps_output(output: str | None, fmt: str | None) -> Path:
+    """The file for --steps: .html (the player, default steps.html) or .pdf (slides)."""
+    if fmt is not None:
+        raise UsageError(f"--steps writes .html or .pdf (by the -o suffix); --format {fmt} "
+                         "is for pictures")
+    if output is None:
+        return Path("steps.html")
+    if output == "-" or output.endswith(("/", os.sep)):
+        raise UsageError(f"-o {output}: --steps writes a file; give a name ending in .html "
+                         "or .pdf")
+    path = Path(output)
+    if path.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise UsageError(f"-o {output}: with --steps the file name must end in .html (the "
+                         "player) or .pdf (slides)")
+    return path
+
+
+def _write_steps(root, out: Path, max_nodes: int) -> None:
+    from micrograd_ed.viz import GraphTooLargeError, step_through
+
+    try:
+        steps = step_through(root, max_nodes=max_nodes)
+    except GraphTooLargeError as e:
+        raise Failure(str(e).replace("max_nodes=", "--max-nodes ")) from None
+    steps.save(out)
+    what = "slides, one page per step" if out.suffix.lower() == ".pdf" else (
+        "open it in a browser: arrow keys step, Space plays")
+    print(f"{len(steps)} steps through {root.label or 'the result'} ({what})")
+
+
 def _check_writable(path: str | Path, option: str) -> None:
     """Fail before any work when `path` cannot be written (the write itself is atomic).
 
@@ -505,6 +548,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     debug = getattr(args, "debug", False)
     run: Callable[[argparse.Namespace], int] = args.run
+    if sys.stderr is None:      # started with stderr closed (`2>&-`): errors and the bar
+        sys.stderr = open(os.devnull, "w")   # go nowhere (never to stdout); the exit code stays
     if sys.stdout is None:      # started with stdout closed (`>&-`): say so, do nothing
         print(f"{PROG} {args.command}: error: stdout is closed; nothing was done "
               f"(redirect it instead, e.g. > /dev/null)", file=sys.stderr)

@@ -11,7 +11,10 @@
      edge, each neuron's nodes in a box;
    * ``xor_network.svg`` -- the network as circles and weighted edges, with
      each neuron's activation for that example;
-   * ``xor_loss.svg`` -- the training loss per epoch (matplotlib).
+   * ``xor_loss.svg`` -- the training loss per epoch (matplotlib);
+
+   and ``xor_example_steps.html``, the backprop step-through of that one example: a
+   self-contained page to open in a browser (arrow keys step, Space plays).
 
 4. Write the training player ``xor_training.html``: the run recorded every 20
    epochs, to scrub through (network, decision boundary, loss and accuracy).
@@ -29,11 +32,12 @@ from micrograd_ed.engine import Value
 from micrograd_ed.files import write_atomic
 from micrograd_ed.nn import MLP
 from micrograd_ed.train import History
-from micrograd_ed.viz import draw_graph, draw_network, draw_training
+from micrograd_ed.viz import draw_graph, draw_network, draw_training, step_through
 
 DEFAULT_OUT = Path("micrograd_ed_demo")
 FILES = {"graph": "xor_example_graph.svg", "network": "xor_network.svg",
-         "loss": "xor_loss.svg", "player": "xor_training.html"}
+         "loss": "xor_loss.svg", "steps": "xor_example_steps.html",
+         "player": "xor_training.html"}
 RECORD_EVERY = 20                  # the training player's frames: 51 over 1000 epochs
 EXAMPLE = ((1.0, 0.0), 1)          # the example drawn: x = (1, 0), label y = 1
 
@@ -67,6 +71,7 @@ def run(out: str | Path = DEFAULT_OUT, *, seed: int = 0, progress: bool = True,
     figures = {"graph": example_graph(model).svg(),
                "network": draw_network(model, list(EXAMPLE[0])).svg(),
                "loss": plots.render(loss_plot(history), "svg"),
+               "steps": example_steps(model),
                "player": training_player(history).html()}
     paths = {}
     for key, text in figures.items():          # all rendered before anything is written
@@ -77,6 +82,8 @@ def run(out: str | Path = DEFAULT_OUT, *, seed: int = 0, progress: bool = True,
         f"value and gradient on every edge, boxed by neuron")
     say(f"  {paths['network']}   the network: weights on the edges, activations for x = (1, 0)")
     say(f"  {paths['loss']}   the training loss per epoch")
+    say(f"  {paths['steps']}   backprop through that example, step by step: open it in a "
+        f"browser (arrow keys step, Space plays)")
     say(f"  {paths['player']}   the training player: open it in a browser and scrub "
         f"through the {history.epochs} epochs")
     return DemoResult(model, history, result, paths)
@@ -127,8 +134,8 @@ def predictions(model: MLP) -> str:
     return "\n".join(lines)
 
 
-def example_graph(model: MLP):
-    """Forward and backward of the loss of one example, drawn with every edge's value and grad."""
+def example_loss(model: MLP) -> Value:
+    """The loss of the one example, forward and backward (the model's grads are set)."""
     (x0, x1), y = EXAMPLE
     x = [Value(x0, label="x[0]"), Value(x1, label="x[1]")]
     a = model(x)
@@ -136,6 +143,21 @@ def example_graph(model: MLP):
     L.label = "L"
     model.zero_grad()
     L.backward()
+    return L
+
+
+def example_steps(model: MLP) -> str:
+    """The step-through player of that example's forward and backward pass (an HTML page)."""
+    L = example_loss(model)
+    page = step_through(L).html()
+    model.zero_grad()
+    return page
+
+
+def example_graph(model: MLP):
+    """Forward and backward of the loss of one example, drawn with every edge's value and grad."""
+    (x0, x1), y = EXAMPLE
+    L = example_loss(model)
     loss = "-log a" if y == 1 else "-log(1 - a)"
     diagram = draw_graph(L, group_by="neuron", params=model.parameters(),
                          title=f"XOR net 2-2-1 (sigmoid) after training: one example "

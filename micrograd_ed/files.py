@@ -54,11 +54,14 @@ def resolve_target(path: PathLike) -> Path:
     if isinstance(text, str) and text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
         raise NotARegularFileError(
             f"cannot write {text}: it ends in '/', so it names a folder; give a file name")
-    real = Path(os.path.realpath(asked))
     try:
+        real = Path(os.path.realpath(asked))
         mode = os.stat(real).st_mode
     except FileNotFoundError:
         mode = None
+    except ValueError as e:         # a NUL byte in the name
+        raise ValueError(f"cannot write {text!r}: not a valid file name ({e}); "
+                         f"nothing was written") from None
     except OSError as e:            # a symlink loop, a path through a file, no permission
         raise type(e)(e.errno, f"cannot write {asked}: {e.strerror}; "
                                f"nothing was written") from None

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 
 from micrograd_ed.engine import Value, dot
+from micrograd_ed.engine.batched import private_samples
+from micrograd_ed.engine.messages import check_real_array
 from micrograd_ed.serialize import (
     MAX_PARAMETERS,
     ModelFileError,
@@ -143,11 +145,12 @@ def as_inputs(x: Any, nin: int, where: object) -> Inputs:
     `where` (the module) names the caller in error messages.
     """
     if isinstance(x, np.ndarray):
+        check_real_array(x, where)
         if x.ndim == 2:
             if x.shape[1] != nin:
                 raise ValueError(f"{where} expects {nin} inputs per sample, "
                                  f"got an array of shape {x.shape}")
-            return np.asarray(x, dtype=np.float64)
+            return private_samples(x, where)        # one read-only copy for every neuron
         if x.ndim != 1:
             raise ValueError(f"{where} expects a 1-D or 2-D array, got shape {x.shape}")
         x = x.tolist()
@@ -156,7 +159,7 @@ def as_inputs(x: Any, nin: int, where: object) -> Inputs:
     else:
         x = list(x)
     if len(x) == nin and x and all(isinstance(xi, np.ndarray) and xi.ndim == 1 for xi in x):
-        return np.column_stack(x).astype(np.float64, copy=False)
+        return private_samples(np.column_stack([check_real_array(xi, where) for xi in x]), where)
     if len(x) != nin:
         raise ValueError(f"{where} expects {nin} inputs, got {len(x)} (for a batch pass a "
                          f"2-D array of shape (B, {nin}) or a list of {nin} 1-D arrays)")
@@ -643,7 +646,7 @@ def _perceptron_data(X: Sequence, y: Sequence, nin: int) -> tuple[list, list[int
     if len(rows) != len(labels):
         raise ValueError(f"Perceptron.fit: {len(rows)} examples but {len(labels)} labels")
     for i, t in enumerate(labels):
-        if isinstance(t, (bool, np.bool_)) or t not in (0, 1):
+        if isinstance(t, (str, bytes)) or t not in (0, 1):
             raise ValueError(f"Perceptron.fit: label {t!r:.40} of example {i} must be 0 or 1")
     return rows, [int(t) for t in labels]
 

@@ -124,7 +124,10 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
 def _read_bytes(path: PathLike, where: str) -> bytes:
     """The file's bytes, refusing (without blocking) anything but a regular file, and size."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    try:
+        fd = os.open(path, flags)
+    except ValueError as e:          # a NUL byte in the name
+        raise ModelFileError(f"{where!r} is not a valid file name ({e})") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

@@ -33,6 +33,7 @@ import numpy as np
 from micrograd_ed import data, digits
 from micrograd_ed.nn import MLP
 from micrograd_ed.optim import SGD, Adam
+from micrograd_ed.serialize import MAX_PARAMETERS
 from micrograd_ed.train import History, accuracy, fit
 
 # (X_train, y_train, X_test, y_test); the test part is None for a truth table
@@ -149,6 +150,13 @@ def build_model(task: Task, nin: int, hidden: Sequence[int] | None = None,
                 activation: str | None = None, seed: int = 0) -> MLP:
     """The task's network, with `hidden` widths and `activation` overridden if given."""
     sizes = [*(task.hidden if hidden is None else hidden), task.outputs]
+    count = MLP.parameter_count({"nin": nin, "sizes": sizes})
+    if count > MAX_PARAMETERS:      # a typo like 1000000 would exhaust the memory
+        shape = "-".join(str(n) for n in (nin, *sizes))
+        raise ValueError(f"hidden widths {','.join(map(str, sizes[:-1]))} make an MLP {shape} "
+                         f"with {count:,} parameters, more than MAX_PARAMETERS = "
+                         f"{MAX_PARAMETERS:,} (its model file could not be loaded again); "
+                         f"use smaller widths")
     return MLP(nin, sizes, activation=activation or task.activation,
                output_activation=task.output_activation, init=task.init, seed=seed)
 

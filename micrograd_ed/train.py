@@ -189,7 +189,13 @@ def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
 
 
 def _check_X(X: object, model: Any, where: str) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        why = ("its rows have different lengths" if "inhomogeneous" in str(e)
+               else " ".join(str(e).split()))
+        raise ValueError(f"{where}: X must be a table of numbers (samples, features); "
+                         f"{why}") from None
     if X.ndim != 2:
         raise ValueError(f"{where}: X must be 2-D (samples, features), got shape {X.shape}")
     nin = getattr(model, "nin", X.shape[1])

@@ -31,6 +31,7 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 
 from micrograd_ed.check.figure import Figure, draw, fig_num
@@ -172,10 +173,11 @@ def make_worksheet(level: int, seed: int, out: str | Path | None = None) -> Work
     Levels: 1 a chain of + and ×; 2 fan-out and reuse; 3 tanh/exp/log/sigmoid; 4 one neuron
     with a loss; 5 a 2-2-1 network on one example.
     """
-    if isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
+    if isinstance(level, bool) or not isinstance(level, Integral) or level not in LEVELS:
         raise ValueError(f"level must be one of 1, 2, 3, 4, 5, got {level!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    level, seed = int(level), int(seed)
     rng = random.Random(seed * 8 + level)
     for _ in range(MAX_DRAWS):
         inputs, steps = DRAWS[level](rng)

@@ -238,3 +238,15 @@ def test_student_data_that_is_not_a_number():
             self.data = "two"
     c = compare(lambda V: {"a": V(2.0)}, StrData)
     assert c.error is not None and "'a'" in c.error.message and "not a number" in c.error.message
+
+
+def test_a_student_repr_that_raises_does_not_escape():
+    class BadRepr:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    class Weird(MicroValue):
+        def __mul__(self, other):
+            return BadRepr()
+    c = compare(lambda V: {"a": V(2.0), "L": V(2.0) * 3}, Weird)
+    assert c.error is not None and "whose repr raised RuntimeError" in c.error.message

@@ -53,9 +53,11 @@ def test_demo_trains_xor_and_writes_three_svgs_and_the_training_player(tmp_path)
     done = run("demo", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     names = ["xor_example_graph.svg", "xor_network.svg", "xor_loss.svg"]
-    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "xor_training.html"])
-    assert str(out / "xor_training.html") in done.stdout
-    assert (out / "xor_training.html").read_text().startswith("<!DOCTYPE html>")
+    players = ["xor_example_steps.html", "xor_training.html"]   # step-through, training
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, *players])
+    for player in players:
+        assert str(out / player) in done.stdout
+        assert (out / player).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     for name in names:
         assert str(out / name) in done.stdout
         root = ET.parse(out / name).getroot()

@@ -231,3 +231,21 @@ def test_a_symlink_loop_as_output_is_one_line(tmp_path):
     done = run("graph", "a*2", "--set", "a=1", "-o", "a.svg", cwd=tmp_path)
     err = one_line_error(done, 1, "a.svg", "symbolic links")
     assert "[Errno" not in err
+
+
+def test_a_hidden_width_typo_is_refused_before_building(tmp_path):
+    """--hidden 10000000 would build 40 million Values and exhaust the memory."""
+    done = run("train", "xor", "--hidden", "10000000", "--no-progress", cwd=tmp_path,
+               timeout=30)
+    one_line_error(done, 1, "40,000,001 parameters", "MAX_PARAMETERS")
+
+
+@pytest.mark.parametrize("args, code", [(["train", "and"], 0),
+                                        (["graph", "a.b", "--set", "a=1"], 1)])
+def test_a_closed_stderr_keeps_stdout_clean(tmp_path, args, code):
+    """The progress bar crashed ("unexpected AttributeError") and errors went to stdout."""
+    done = subprocess.run([sys.executable, "-m", "micrograd_ed", *args], cwd=tmp_path,
+                          env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True, timeout=120, preexec_fn=lambda: os.close(2))
+    assert done.returncode == code, done.stdout
+    assert "error" not in done.stdout

@@ -235,3 +235,10 @@ def test_garbage_of_every_kind_is_a_model_file_error(tmp_path, load):
                          else b"\x00\xff\xfe")
         with pytest.raises(ModelFileError, match=rf"bad{i}\.json"):
             load(path)
+
+
+def test_a_nul_byte_in_the_name_is_named():
+    with pytest.raises(ModelFileError, match="not a valid file name"):
+        MLP.load("a\0b.json")
+    with pytest.raises(ValueError, match="cannot write 'a\\\\x00b.json': not a valid file name"):
+        MLP(2, [1]).save("a\0b.json")

@@ -164,3 +164,17 @@ def test_analytic_grad_restores_the_grads_when_fn_raises():
     with pytest.raises(TypeError, match="must return a Value"):
         gradcheck(not_a_value, [a, b])
     assert (a.grad, b.grad) == (5.0, -1.0)
+
+
+@pytest.mark.parametrize("X, message", [
+    ([[1, 2], [3]], "rows have different lengths"),
+    ([["a", "b"]], "could not convert string to float"),
+])
+def test_inputs_that_are_not_a_table_of_numbers(X, message):
+    with pytest.raises(ValueError, match=f"fit: X must be a table of numbers.*{message}"):
+        fit(MLP(2, [1]), X, [0] * len(X), progress=False)
+
+
+def test_perceptron_accepts_boolean_labels():
+    X, y = truth_table("and")
+    assert Perceptron(2).fit(X, y.astype(bool)).converged

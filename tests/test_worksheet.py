@@ -180,6 +180,11 @@ def test_bad_level_or_seed(level, seed, words):
         make_worksheet(level, seed)
 
 
+def test_numpy_integers_are_whole_numbers():
+    np = pytest.importorskip("numpy")
+    assert make_worksheet(np.int64(2), np.int32(5)).to_json() == make_worksheet(2, 5).to_json()
+
+
 def test_refuses_a_file_as_the_folder(tmp_path):
     f = tmp_path / "taken"
     f.write_text("keep me")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from micrograd_ed.check.cases import Case, engine_cases
 from micrograd_ed.check.compare import reference
 from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
-from micrograd_ed.check.guard import StudentError, default_recursion_limit, student_error
+from micrograd_ed.check.guard import StudentError, default_recursion_limit, safe_repr, student_error
 from micrograd_ed.check.hints import grad_hint
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.memory import paused_gc
@@ -144,7 +144,7 @@ def _run(case: Case, fn: Callable, limit: int | None, atol: float, rtol: float) 
             used = out.get(ref, [])
             node = namer(ref)
             if got is None:
-                msg = f"{node}.grad is not a number: {got_v.grad!r:.40}"
+                msg = f"{node}.grad is not a number: {safe_repr(got_v.grad, 40)}"
                 return BackwardCase(case.name, False, msg, case.formula, node, want, math.nan)
             hint = grad_hint(ref, got, used, root, namer, out, atol, rtol)
             se, sg = distinct(want, got)

@@ -19,19 +19,11 @@ the right grad and the mistake is on its own edges.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from micrograd_ed.check.explain import (
-    Namer,
-    distinct,
-    explain_data,
-    explain_grad,
-    num,
-    users,
-)
-from micrograd_ed.check.guard import StudentError, student_error
+from micrograd_ed.check.explain import Namer, explain_data, explain_grad, num, users
+from micrograd_ed.check.guard import StudentError, safe_repr, student_error
 from micrograd_ed.check.hints import close, forward_hint, grad_hint
 from micrograd_ed.engine import Value, topological_order
 
@@ -90,7 +82,9 @@ class Comparison:
         return next((r for r in self.rows if r.name == self.first_wrong), None)
 
     def __str__(self) -> str:
-        return _report(self)
+        from micrograd_ed.check.report import comparison_text
+
+        return comparison_text(self)
 
     def diagram(self, *, rankdir: str = "LR", max_nodes: int = 150):
         """The expected graph (micrograd_ed's) with the student's numbers beside the expected
@@ -122,7 +116,7 @@ def compare(build: Build, ValueClass: type, *, atol: float = 1e-9,
                         f"got {type(build).__name__}")
     if not isinstance(ValueClass, type):
         raise TypeError(f"compare: ValueClass must be a class (e.g. Value, not Value(1.0)), "
-                        f"got {type(ValueClass).__name__} {ValueClass!r:.40}")
+                        f"got {type(ValueClass).__name__} {safe_repr(ValueClass, 40)}")
     for name, tol in (("atol", atol), ("rtol", rtol)):
         if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
             raise ValueError(f"compare: {name} must be a number >= 0, got {tol!r}")
@@ -181,8 +175,8 @@ def check_nodes(result: object, cls: type, who: str) -> dict[str, object]:
                             f"({type(name).__name__})")
         if not isinstance(v, cls):
             raise TypeError(f"node {name!r} is not a {cls.__name__}: with {who} build "
-                            f"returned {type(v).__name__} {v!r:.40}; every entry must be a "
-                            f"node made with V")
+                            f"returned {type(v).__name__} {safe_repr(v, 40)}; every entry must "
+                            f"be a node made with V")
         out[name] = v
     return out
 
@@ -236,7 +230,7 @@ def _number(v: object, attr: str, name: str, cls: type) -> tuple[float | None, S
     except (TypeError, ValueError, OverflowError):
         return None, StudentError(phase, "", "", "TypeError",
                                   f"node {name!r}'s .{attr} is a {type(x).__name__} "
-                                  f"({x!r:.40}), not a number")
+                                  f"({safe_repr(x, 40)}), not a number")
 
 
 def _op_hint(message: str, expected: dict[str, Value]) -> str:
@@ -289,90 +283,6 @@ def _find_first_wrong(cmp: Comparison) -> None:
         used = out.get(v, [])
         cmp.explanation = explain_grad(v, namer, used, cmp.root)
         cmp.hint = grad_hint(v, row.got_grad, used, cmp.root, namer, out, cmp.atol, cmp.rtol)
-
-
-# ------------------------------------------------------------------ text
-def _report(c: Comparison) -> str:
-    n = len(c.rows)
-    head = f"compare({c.class_name}): "
-    lines: list[str] = []
-    if c.ok:
-        lines.append(head + f"all {n} named nodes agree with micrograd_ed (data and grad).")
-    elif c.error is not None:
-        lines.append(head + f"your class failed in the {c.error.phase} pass.")
-        lines.append("  " + str(c.error).replace("\n", "\n  "))
-        if c.first_wrong:
-            lines.append(f"  before that, the first wrong node was {c.first_wrong} "
-                         f"(its {c.first_wrong_quantity}).")
-    if c.first_wrong and (c.error is None or c.first_wrong_quantity == "data"):
-        row = c.first_wrong_row
-        wrong = sum(not r.ok for r in c.rows if r.got_data is not None)
-        q = c.first_wrong_quantity
-        exp, got = (row.expected_data, row.got_data) if q == "data" else (
-            row.expected_grad, row.got_grad)
-        se, sg = distinct(exp, got)
-        if c.error is None:
-            lines.append(head + f"{wrong} of {n} named nodes differ; the first wrong node is "
-                                f"{row.name} (its {q}).")
-        lines.append(f"  expected {q} {row.name} = {se}, got {sg}")
-        lines.append(f"  {c.explanation}")
-        lines.append("  " + _context(c, row.name, q))
-        if c.hint:
-            lines.append(f"  hint: {c.hint}")
-    lines = [textwrap.fill(x, 100, subsequent_indent="      ") if len(x) > 100 else x
-             for line in lines for x in line.split("\n")]
-    lines.append("")
-    lines.append(_table(c))
-    return "\n".join(lines)
-
-
-def _context(c: Comparison, name: str, q: str) -> str:
-    """Which neighbours are right: the inputs of a wrong value, the users of a wrong grad."""
-    v = c.nodes[name]
-    named = {w: n for n, w in c.nodes.items()}
-    ok = {r.name: r for r in c.rows}
-    if q == "data":
-        near = [named[p] for p in dict.fromkeys(v.parents) if p in named]
-        if not near:
-            return "(its inputs are not named in build, so they were not compared)"
-        return (f"its inputs {', '.join(near)} agree, so the mistake is in the forward pass "
-                f"of {v.op}" if all(ok[x].data_ok for x in near) else "")
-    used = [u for u, _ in users(c.root).get(v, [])]
-    near = [named[u] for u in dict.fromkeys(used) if u in named]
-    if v is c.root:
-        return "(the output's grad is the seed of backward)"
-    if not near:
-        return "(the nodes that use it are not named in build, so they were not compared)"
-    ops = ", ".join(sorted({u.op for u in used}))
-    return (f"the grads it is made from ({', '.join(f'grad {x}' for x in near)}) agree, so "
-            f"the mistake is in how {ops} passes its gradient back to {name}")
-
-
-def _table(c: Comparison) -> str:
-    cols = ["node", "data", "yours", "grad", "yours", ""]
-    body = []
-    for r in c.rows:
-        gd = "-" if r.got_data is None else distinct(r.expected_data, r.got_data)[1]
-        gg = "-" if r.got_grad is None else distinct(r.expected_grad, r.got_grad)[1]
-        ed = distinct(r.expected_data, r.got_data)[0] if r.got_data is not None else num(
-            r.expected_data)
-        eg = distinct(r.expected_grad, r.got_grad)[0] if r.got_grad is not None else num(
-            r.expected_grad)
-        flags = []
-        if r.got_data is not None and not r.data_ok:
-            flags.append("data")
-        if r.got_grad is not None and not r.grad_ok:
-            flags.append("grad")
-        mark = ("\u2717 " + " and ".join(flags)) if flags else ("" if r.got_grad is None
-                                                              else "\u2713")
-        if r.name == c.first_wrong:
-            mark += "  <- first wrong"
-        body.append([r.name, ed, gd, eg, gg, mark])
-    widths = [max(len(row[i]) for row in [cols, *body]) for i in range(len(cols))]
-    out = ["  " + "  ".join(h.ljust(w) for h, w in zip(cols, widths)).rstrip()]
-    out += ["  " + "  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in body]
-    out.append("  (data, grad: micrograd_ed's numbers; yours: your class's)")
-    return "\n".join(out)
 
 
 __all__ = ["BuildError", "Comparison", "Row", "close", "compare", "reference"]

@@ -21,7 +21,7 @@ from micrograd_ed.check.cases import (
 )
 from micrograd_ed.check.compare import Comparison, compare
 from micrograd_ed.check.explain import num
-from micrograd_ed.check.guard import default_recursion_limit, student_error
+from micrograd_ed.check.guard import default_recursion_limit, safe_repr, student_error
 from micrograd_ed.memory import paused_gc
 
 PASS, FAIL, MISSING, INFO = "pass", "fail", "missing", "info"
@@ -102,7 +102,7 @@ def check_engine(ValueClass: type) -> EngineReport:
     """Run every graded case with ``ValueClass``; see the module's docstring."""
     if not isinstance(ValueClass, type):
         raise TypeError(f"check_engine expects a class (e.g. Value, not Value(1.0)), got "
-                        f"{type(ValueClass).__name__} {ValueClass!r:.40}")
+                        f"{type(ValueClass).__name__} {safe_repr(ValueClass, 40)}")
     results = []
     for case in engine_cases(ValueClass):
         if case.op and not has_op(ValueClass, case.op):
@@ -159,14 +159,20 @@ def _backward_twice(cls: type) -> CaseResult:
     from micrograd_ed.check.compare import reference
 
     once = reference(backward_twice_graph)
+    calls = 0
     try:
         nodes = backward_twice_graph(cls)
         root = nodes["L"]
         root.backward()
+        calls = 1
         root.backward()
+        calls = 2
         grads = {k: float(nodes[k].grad) for k in ("a", "b", "c")}
     except Exception as e:
         err = student_error(e, "backward", cls)
+        if calls == 0:
+            return CaseResult(name, INFO, f"not run: building the graph or the first "
+                              f"backward() raised {err.kind}: {err.message}", formula)
         return CaseResult(name, INFO, f"the second call raised {err.kind}: {err.message} "
                           f"(PyTorch also refuses a second backward through the same graph "
                           f"unless retain_graph=True)", formula)

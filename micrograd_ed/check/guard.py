@@ -40,6 +40,15 @@ _UNSUPPORTED = re.compile(r"unsupported operand type\(s\) for ([^:]+): '([^']+)'
 _NUMBERS = ("int", "float")
 
 
+def safe_repr(obj: object, limit: int = 40) -> str:
+    """repr(obj) cut to ``limit`` characters, never raising (a student's __repr__ may)."""
+    try:
+        text = repr(obj)
+    except Exception as e:
+        text = f"<{type(obj).__name__} whose repr raised {type(e).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 @dataclass(frozen=True)
 class StudentError:
     """An exception raised by a student's code, in words.

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from micrograd_ed.check.explain import num
+from micrograd_ed.check.guard import safe_repr
 from micrograd_ed.engine import Value
 
 UNARY_POINTS: dict[str, tuple[float, ...]] = {
@@ -211,7 +212,7 @@ def _call(f, at, what: str, op: str) -> tuple[float | None, str]:
     try:
         return float(y), ""
     except (TypeError, ValueError):
-        return None, f"your {what} returned {type(y).__name__} {y!r:.30}, not a number"
+        return None, f"your {what} returned {type(y).__name__} {safe_repr(y, 30)}, not a number"
 
 
 def _call_local(f, at, n: int, op: str) -> tuple[tuple[float, ...] | None, str]:
@@ -225,7 +226,7 @@ def _call_local(f, at, n: int, op: str) -> tuple[tuple[float, ...] | None, str]:
     try:
         return tuple(float(v) for v in ys), ""
     except (TypeError, ValueError):
-        return None, f"your local_grad returned {y!r:.30}, not numbers"
+        return None, f"your local_grad returned {safe_repr(y, 30)}, not numbers"
 
 
 _STABLE = {

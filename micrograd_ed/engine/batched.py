@@ -6,13 +6,15 @@ back, and they keep their local derivatives as a per-sample **table** (a 2-D arr
 per parent, one column per sample) instead of one number per edge:
 
 * ``x.sum()`` and ``x.mean()`` of a batch:  z = sum_b x_b  (or the mean);  dz/dx_b = 1 (or 1/B);
-* ``dot(w, X)`` over a (B, n) sample matrix:  z_b = sum_i w_i X[b, i];  dz_b/dw_i = X[b, i].
+* ``dot(w, X)`` over a (B, n) sample matrix:  z_b = sum_i w_i X[b, i];  dz_b/dw_i = X[b, i];
+* ``dot(w, x)`` with Values x_i holding batches (a layer after the first): rows dz/dw_i = x_i
+  and dz/dx_i = w_i.
 
 The gradient rules. A node whose data is a batch gets a batch of gradients, one per sample.
 A node whose data is a plain number (a parameter, or a loss after .mean()) is shared by all
 samples, so its gradient is the SUM over the batch of the per-sample contributions:
-``parent.grad += sum_b(local_grad_b * grad_b)``. For a dot over a sample matrix that is one
-matrix product for all n weights at once (`table_grads`): per-node numpy work, not per-edge.
+``parent.grad += sum_b(local_grad_b * grad_b)``. For a table node that is one matrix product
+for all its parents at once (`table_grads`): per-node numpy work, not per-edge.
 
 Whether a backward() needs these rules is decided per graph: only a table node takes a batch
 back to a number, so a graph with a plain-number root needs them exactly when it contains a
@@ -61,18 +63,19 @@ def reduce(x, op: str):
 def dot_matrix(w: list, X: np.ndarray, label: str):
     """z_b = sum_i w_i X[b, i] for a (B, n) sample matrix, as one table node.
 
-    The table is a private, read-only copy of X transposed (row i = dz/dw_i for every
-    sample), so changing the caller's array later cannot change the gradients. A weight may
-    itself be a batch (one value per sample); then z_b uses its b-th entry.
+    The table is X transposed (row i = dz/dw_i for every sample), taken from a private
+    read-only copy (`private_samples`), so changing the caller's array later cannot change
+    the gradients. A weight may itself be a batch (one value per sample); then z_b uses its
+    b-th entry.
     """
     n = len(w)
-    X = check_real_array(X, "dot")
+    X = private_samples(X, "dot")
     if X.shape[1] != n:
         raise ValueError(f"dot: {n} weights but inputs with {X.shape[1]} columns")
-    table = np.array(X.T, dtype=np.float64, order="C")
-    table.setflags(write=False)
+    table = X.T
     wd = [wi.data for wi in w]
-    if any(d.__class__ is _ndarray for d in wd):            # batched weights
+    W = speed.gather(wd, n)
+    if W is None:                                           # batched weights
         for i, d in enumerate(wd):
             if d.__class__ is _ndarray and d.size != X.shape[0]:
                 raise ValueError(f"dot: weight {w[i].label or f'w_{i}'} holds {d.size} "
@@ -80,8 +83,36 @@ def dot_matrix(w: list, X: np.ndarray, label: str):
         W = np.array([np.broadcast_to(d, table.shape[1:]) for d in wd])   # (n, B)
         z = (W * table).sum(axis=0)
     else:
-        z = np.array(wd) @ table
+        z = W @ table
     v = speed.nary(z, "dot", tuple(w), table)
+    if label:
+        v.label = label
+    return v
+
+
+def private_samples(X: np.ndarray, where: object) -> np.ndarray:
+    """X as a read-only float64 array that owns its data: a copy, unless X already is one
+    (so the neurons of a layer, which all read the same batch, share one copy)."""
+    if X.flags.owndata and not X.flags.writeable and X.dtype == np.float64:
+        return X
+    X = np.array(check_real_array(X, where), dtype=np.float64)
+    X.setflags(write=False)
+    return X
+
+
+def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str):
+    """z_b = sum_i w_i x_i[b] for plain weights and Value inputs holding batches (the
+    layers after the first), as one table node: rows dz/dw_i = x_i, then dz/dx_i = w_i."""
+    sizes = {d.size for d in xd if d.__class__ is _ndarray}
+    if len(sizes) > 1:
+        raise ValueError(f"dot: the inputs hold different numbers of samples: {sorted(sizes)}")
+    n, b = len(xd), sizes.pop()
+    table = np.empty((2 * n, b))
+    table[:n] = [d if d.__class__ is _ndarray else np.full(b, d) for d in xd]
+    table[n:] = W[:, None]
+    table.setflags(write=False)
+    X = table[:n]                                                    # (n, B)
+    v = speed.nary(W @ X, "dot", (*w, *x), table)
     if label:
         v.label = label
     return v
@@ -103,7 +134,7 @@ def table_grads(v, g: Data, table: np.ndarray) -> None:
     parent gets its row times g, sample by sample.
     """
     sums = (table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g).tolist()
-    for i, (p, s) in enumerate(zip(v._p1, sums)):
+    for i, p, s in zip(range(len(sums)), v._p1, sums):
         if p.data.__class__ is _ndarray:
             p.grad = p.grad + table[i] * g
         else:

@@ -45,7 +45,7 @@ def check_label(label: object) -> str:
     return label
 
 
-def check_real_array(x: np.ndarray, where: str) -> np.ndarray:
+def check_real_array(x: np.ndarray, where: object) -> np.ndarray:
     """`x` as float64, refusing arrays that only look numeric (bool, complex, object, text)."""
     if x.dtype.kind not in "iuf":
         raise TypeError(f"{where}: inputs must be real numbers, got an array of dtype "

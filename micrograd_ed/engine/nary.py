@@ -11,8 +11,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from micrograd_ed.engine import batched
+from micrograd_ed.engine.batched import is_batch
 from micrograd_ed.engine.messages import check_real_array, constant
-from micrograd_ed.engine.speed import nary
+from micrograd_ed.engine.speed import all_values, gather, nary
 from micrograd_ed.engine.value import Value, _operand
 
 _ndarray = np.ndarray
@@ -27,10 +28,10 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     node's data is then one z per sample (batched.dot_matrix).
     """
     w = list(w)
-    for i, wi in enumerate(w):
-        if not isinstance(wi, Value):
-            raise TypeError(f"dot: the weights must be Values, got {type(wi).__name__} "
-                            f"at position {i}")
+    if not all_values(w):
+        i, wi = next((i, wi) for i, wi in enumerate(w) if not isinstance(wi, Value))
+        raise TypeError(f"dot: the weights must be Values, got {type(wi).__name__} "
+                        f"at position {i}")
     n = len(w)
     if isinstance(x, _ndarray):
         if x.ndim == 2:                                     # rows are samples
@@ -43,8 +44,12 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     if len(x) != n:
         raise ValueError(f"dot: {n} weights but {len(x)} inputs")
     wd = [wi.data for wi in w]
-    if all(isinstance(xi, Value) for xi in x):
+    if all_values(x):
         xd = [xi.data for xi in x]
+        if any(is_batch(d) for d in xd):
+            W = gather(wd, n)
+            if W is not None:                              # the next layer of a batch
+                return batched.dot_values(w, x, W, xd, label)
         parents, lgs = (*w, *x), (*xd, *wd)
     elif any(isinstance(xi, Value) for xi in x):
         raise TypeError("dot: mix of Values and plain numbers in x; wrap them all as Values")

@@ -43,12 +43,20 @@ objects, calling functions and looking up names, so:
    While it is 0 (always, outside debugging), ops skip the per-context check entirely; when it
    is not, they ask the context variable, which alone decides (see anomaly.py).
 
+7. Many operands. A neuron's dot node has hundreds of parents (the weights). Checking them
+   maps ``isinstance`` in C (`all_values`), and their numbers become one array through
+   ``np.fromiter`` (`gather`), three times faster than ``np.array`` of a list. (Measured, not
+   guessed: ``filter`` / ``map`` with ``operator.attrgetter`` is SLOWER than a plain loop,
+   whose attribute reads Python specialises.)
+
 The batched path has its own technique, per-node numpy work (a `dot` over a sample matrix
 keeps one table of local derivatives and backward() does one matrix product for all its
 weights): see batched.py.
 """
 
 from __future__ import annotations
+
+from itertools import repeat
 
 import numpy as np
 
@@ -226,3 +234,17 @@ def install(value_class: type) -> None:
     plain_add, plain_mul = value_class.__add__, value_class.__mul__
     value_class.__add__ = value_class.__radd__ = fast_add
     value_class.__mul__ = value_class.__rmul__ = fast_mul
+
+
+# ------------------------------------------------- technique 7: many operands
+def all_values(items) -> bool:
+    """Is every item a Value? (isinstance mapped in C)"""
+    return all(map(isinstance, items, repeat(Value)))
+
+
+def gather(values: list, n: int) -> np.ndarray | None:
+    """The plain numbers `values` as one float array, or None if one of them is a batch."""
+    try:
+        return np.fromiter(values, np.float64, n)
+    except (TypeError, ValueError):
+        return None

@@ -203,7 +203,7 @@ class Value(speed.Node):
             return unary(np.maximum(x, 0.0), "relu", self, (x > 0) * 1.0)
         if x > 0:
             return unary(x, "relu", self, 1.0)
-        return unary(0.0, "relu", self, 0.0)
+        return unary(0.0 if x <= 0 else x, "relu", self, 0.0)     # (NaN stays NaN)
 
     def step(self) -> Value:
         """The perceptron's threshold: z = 1 if x > 0 else 0;  dz/dx = 0.
@@ -241,7 +241,7 @@ class Value(speed.Node):
         x = self.data
         if is_batch(x):
             return unary(np.abs(x), "abs", self, np.sign(x))
-        return unary(abs(x), "abs", self, float((x > 0) - (x < 0)))
+        return unary(abs(x), "abs", self, float((x > 0) - (x < 0)) if x == x else x)
 
     def sqrt(self) -> Value:
         """z = x ** 0.5;  dz/dx = 1/(2 sqrt x)  (inf at x = 0)."""

@@ -16,6 +16,7 @@ from micrograd_ed.viz.diagram import Diagram
 from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, draw_graph
 from micrograd_ed.viz.inline import value_mimebundle
 from micrograd_ed.viz.network import draw_network
+from micrograd_ed.viz.steps_player import Steps, step_through
 from micrograd_ed.viz.training import TrainingPlayer, draw_training
 
 __all__ = [
@@ -25,9 +26,11 @@ __all__ = [
     "RenderError",
     "RendererNotFoundError",
     "StaleGradientWarning",
+    "Steps",
     "TrainingPlayer",
     "draw_graph",
     "draw_network",
     "draw_training",
+    "step_through",
     "value_mimebundle",
 ]

@@ -1,0 +1,377 @@
+"""The player's picture: the graph drawn once by draw_graph, its SVG tagged for stepping.
+
+:func:`tag_svg` finds, in the SVG that Graphviz wrote, the group of every Value box, op
+ellipse and edge (by the ids ``v<k>``, ``op<k>``, ``e<k>_<i>``, or by the DOT node names in
+their ``<title>``, ``n<k>`` and ``n<k>_op``, with ``k`` the index in
+``topological_order(root)``) and gives each the attributes the player's script and tests
+use:
+
+* a Value box: ``data-node="k"``, ``data-label="<its label>"`` (labelled ones), class
+  ``mg-value``; its "data …" / "grad …" text lines get classes ``mg-data`` / ``mg-grad``;
+* an op ellipse: ``data-op="k"``; the edge from it to its Value: ``data-opedge="k"``;
+* an edge from operand ``i`` into node ``k``: ``data-edge="k_i"``, ``data-parent="j"``;
+  its text lines get ``mg-edata`` / ``mg-egrad``.
+
+:func:`bake` writes one step's texts and highlight classes into a copy (for the slides,
+the saved SVGs and the Jupyter fallback). ElementTree escapes every text and attribute, so
+labels stay text.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+_G, _TITLE, _TEXT = "g", "title", "text"
+_VALUE = re.compile(r"^[nv](\d+)$")
+_OP = re.compile(r"^(?:n(\d+)_op|op(\d+))$")
+_EDGE_ID = re.compile(r"^e(\d+)_(\d+)$")
+_EDGE = re.compile(r"^[nv](\d+)->(?:n(\d+)_op|op(\d+))$")
+_GHOST = re.compile(r"^v(\d+)_u\d+$")
+_OP_EDGE = re.compile(r"^(?:n(\d+)_op|op(\d+))->[nv](\d+)$")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+# The highlight styles, inside the SVG itself, so a saved frame shows them without the page.
+FRAME_STYLE = """
+.mg-future { opacity: 0.35; }
+.mg-unknown { fill: #767676; }
+.mg-partial { fill: #a34700; font-weight: bold; }
+.mg-pending > path { stroke: #c4c4c4; stroke-width: 1px; }
+.mg-pending > polygon { fill: #c4c4c4; stroke: #c4c4c4; stroke-width: 1px; }
+.mg-pending > text { fill: #767676; }
+.mg-edge-in > path { stroke: #1a5fb4; stroke-width: 3px; }
+.mg-edge-in > polygon { fill: #1a5fb4; stroke: #1a5fb4; }
+.mg-current > path, .mg-current > polygon, .mg-current > ellipse {
+  stroke: #e65100; stroke-width: 4px; }
+.mg-from > path, .mg-from > polygon, .mg-from > ellipse {
+  stroke: #1a5fb4; stroke-width: 3px; stroke-dasharray: 6 3; }
+.mg-edge-current > path { stroke: #e65100; stroke-width: 5px; stroke-dasharray: none; }
+.mg-edge-current > polygon { fill: #e65100; stroke: #e65100; }
+.mg-edge-current > text { fill: #000; font-weight: bold; }
+.mg-tag { fill: #555; font-style: italic; }
+.mg-caption { fill: #1f2328; }
+.mg-extra { display: none; }
+"""
+
+
+@dataclass
+class Tagged:
+    """The tagged SVG tree and what was found in it."""
+
+    root: ET.Element
+    values: dict[int, ET.Element]
+    ops: dict[int, ET.Element]
+    edges: dict[tuple[int, int], ET.Element]
+    op_edges: dict[int, ET.Element]
+    width: float
+    height: float
+
+    def text(self) -> str:
+        """The SVG as text, without the XML prolog (ready to inline into HTML)."""
+        return ET.tostring(self.root, encoding="unicode")
+
+
+def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[str]) -> Tagged:
+    """Tag the groups of a draw_graph SVG (see the module docstring).
+
+    ``parents[k]`` are the indices of node k's operands (slot order); ``labels`` and
+    ``names`` give each node's label ('' if none) and the name the captions use.
+    """
+    root = _plain(ET.fromstring(_strip_prolog(svg)))
+    values: dict[int, ET.Element] = {}
+    ops: dict[int, ET.Element] = {}
+    edges: dict[tuple[int, int], ET.Element] = {}
+    op_edges: dict[int, ET.Element] = {}
+    seen: dict[tuple[int, int], int] = {}      # (parent j, node k) -> edges met so far
+    for g in root.iter(_G):
+        cls = g.get("class", "")
+        title_el = g.find(_TITLE)
+        title = (title_el.text or "") if title_el is not None else ""
+        gid = g.get("id", "")
+        if cls == "node":
+            m = _VALUE.match(gid) or _VALUE.match(title)
+            if m and int(m.group(1)) < len(labels):
+                k = int(m.group(1))
+                values[k] = g
+                g.set("class", "node mg-value")
+                g.set("data-node", str(k))
+                if labels[k]:
+                    g.set("data-label", labels[k])
+                _tag_value_lines(g, labels[k])
+                _set_title(g, title_el, names[k])
+                continue
+            m = _GHOST.match(gid)
+            if m and int(m.group(1)) < len(labels):
+                k = int(m.group(1))
+                g.set("class", "node mg-ghost")
+                g.set("data-ghost", str(k))
+                _tag_lines(g, "mg-data", "mg-grad")
+                _set_title(g, title_el, f"{names[k]} (drawn again beside this use)")
+                continue
+            m = _OP.match(gid) or _OP.match(title)
+            if m:
+                k = int(m.group(1) or m.group(2))
+                if k < len(labels):
+                    ops[k] = g
+                    g.set("class", "node mg-op")
+                    g.set("data-op", str(k))
+                    _set_title(g, title_el, f"the op of {names[k]}")
+        elif cls == "edge":
+            key = _edge_key(gid, title, parents, seen)
+            if key is not None:
+                k, i = key
+                edges[key] = g
+                g.set("class", "edge mg-edge")
+                g.set("data-edge", f"{k}_{i}")
+                g.set("data-parent", str(parents[k][i]))
+                _tag_lines(g, "mg-edata", "mg-egrad")
+                _set_title(g, title_el, f"{names[parents[k][i]]} \u2192 {names[k]}")
+                continue
+            m = _OP_EDGE.match(title)
+            if m:
+                k = int(m.group(3))
+                if k < len(labels):
+                    op_edges[k] = g
+                    g.set("data-opedge", str(k))
+                    _set_title(g, title_el, f"the op of {names[k]} \u2192 {names[k]}")
+    width, height = _size(root)
+    for attr in ("width", "height"):
+        root.attrib.pop(attr, None)
+    root.set("id", "graph")
+    root.set("role", "img")
+    return Tagged(root, values, ops, edges, op_edges, width, height)
+
+
+def _plain(root: ET.Element) -> ET.Element:
+    """The tree with plain tag names (``g``, not ``{http://www.w3.org/2000/svg}g``) and the
+    namespaces declared as attributes, so it serialises as ordinary SVG markup."""
+    svg_ns, xlink_ns = f"{{{SVG}}}", f"{{{XLINK}}}"
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith(svg_ns):
+            el.tag = el.tag[len(svg_ns):]
+        for key in [k for k in el.attrib if k.startswith(xlink_ns)]:
+            el.set("xlink:" + key[len(xlink_ns):], el.attrib.pop(key))
+    root.set("xmlns", SVG)
+    root.set("xmlns:xlink", XLINK)
+    return root
+
+
+def _strip_prolog(svg: str) -> str:
+    start = svg.find("<svg")
+    if start < 0:
+        raise ValueError("the renderer returned no <svg> element")
+    return svg[start:]
+
+
+def _edge_key(gid: str, title: str, parents: list[list[int]],
+              seen: dict[tuple[int, int], int]) -> tuple[int, int] | None:
+    """(k, i) of an edge from an operand into node k's op, by id or by title."""
+    m = _EDGE_ID.match(gid)
+    if m:
+        k, i = int(m.group(1)), int(m.group(2))
+        return (k, i) if k < len(parents) and i < len(parents[k]) else None
+    m = _EDGE.match(title)
+    if not m:
+        return None
+    j, k = int(m.group(1)), int(m.group(2) or m.group(3))
+    if k >= len(parents):
+        return None
+    n = seen.get((j, k), 0)                     # the n-th edge j -> k is its n-th slot
+    slots = [i for i, p in enumerate(parents[k]) if p == j]
+    if n >= len(slots):
+        return None
+    seen[(j, k)] = n + 1
+    return (k, slots[n])
+
+
+def _tag_lines(g: ET.Element, data_cls: str, grad_cls: str) -> None:
+    """An edge (or a ghost box): its "data …" and "grad …" lines."""
+    for t in g.iter(_TEXT):
+        s = (t.text or "").lstrip()
+        if s.startswith("data "):
+            t.set("class", data_cls)
+            t.set("data-prefix", "data ")
+        elif s.startswith("grad "):
+            t.set("class", grad_cls)
+
+
+def _tag_value_lines(g: ET.Element, label: str) -> None:
+    """A Value box: the last "grad …" line, the line above it (its data: "data 2" in
+    words, "a = 2" or "2" in the slide theme) and any notes below (hidden by the player,
+    whose numbers are one fresh backward pass)."""
+    lines = list(g.iter(_TEXT))
+    at = max((n for n, t in enumerate(lines) if (t.text or "").startswith("grad ")),
+             default=None)
+    if at is None:
+        return
+    lines[at].set("class", "mg-grad")
+    for t in lines[at + 1:]:
+        t.set("class", "mg-extra")
+    if at == 0:
+        return
+    data = lines[at - 1]
+    text = data.text or ""
+    if text.startswith("data "):
+        prefix = "data "
+    elif label and text.startswith(label + " = "):
+        prefix = label + " = "
+    else:
+        prefix = ""
+    data.set("class", "mg-data")
+    data.set("data-prefix", prefix)
+
+
+def _set_title(g: ET.Element, title_el: ET.Element | None, text: str) -> None:
+    if title_el is None:
+        title_el = ET.SubElement(g, _TITLE)
+    title_el.text = text
+
+
+def _size(root: ET.Element) -> tuple[float, float]:
+    box = root.get("viewBox", "").split()
+    if len(box) == 4:
+        return float(box[2]), float(box[3])
+    return _points(root.get("width", "0")), _points(root.get("height", "0"))
+
+
+def _points(s: str) -> float:
+    m = _NUMBER.search(s)
+    return float(m.group(0)) if m else 0.0
+
+
+def add_tags(t: Tagged, names: list[str], labels: list[str]) -> None:
+    """A small "#k" beside every unlabelled box whose captions call it "#k"."""
+    for k, g in t.values.items():
+        if labels[k] or not names[k].startswith("#"):
+            continue
+        box = _bbox(g)
+        if box is None:
+            continue
+        x0, y0, _, _ = box
+        tag = ET.SubElement(g, _TEXT, {"class": "mg-tag", "x": f"{x0 + 2:.2f}",
+                                       "y": f"{y0 - 2:.2f}", "font-size": "8",
+                                       "font-family": "Helvetica,sans-Serif"})
+        tag.text = names[k]
+
+
+def _bbox(g: ET.Element) -> tuple[float, float, float, float] | None:
+    """The box of a node group from its outline's coordinates."""
+    for child in g:
+        if child.tag == "path":
+            nums = [float(n) for n in _NUMBER.findall(child.get("d", ""))]
+        elif child.tag == "polygon":
+            nums = [float(n) for n in _NUMBER.findall(child.get("points", ""))]
+        else:
+            continue
+        xs, ys = nums[0::2], nums[1::2]
+        if xs and ys:
+            return min(xs), min(ys), max(xs), max(ys)
+    return None
+
+
+# ------------------------------------------------------------- one step, baked in
+@dataclass
+class View:
+    """What one step shows: texts and highlight classes, by node / edge."""
+
+    data: Mapping[int, str]
+    grad: Mapping[int, tuple[str, str]]          # k -> (text, "unknown"|"partial"|"complete")
+    share: Mapping[tuple[int, int], str]         # edges whose share is computed
+    future: set[int]                             # nodes not computed yet (forward)
+    current: int | None
+    source: int | None                           # the node passing its grad on
+    edge: tuple[int, int] | None
+    op: int | None
+    caption: str
+
+
+def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
+         caption_lines: list[str] | None = None) -> str:
+    """The SVG showing ``view``: texts replaced, classes set, styles and caption inside."""
+    root = copy.deepcopy(t.root)
+    values = {int(g.get("data-node")): g for g in root.iter(_G) if g.get("data-node")}
+    edges = {}
+    for g in root.iter(_G):
+        e = g.get("data-edge")
+        if e:
+            k, i = e.split("_")
+            edges[(int(k), int(i))] = g
+    ops = {int(g.get("data-op")): g for g in root.iter(_G) if g.get("data-op")}
+    for k, g in values.items():
+        classes = ["node", "mg-value"]
+        if k in view.future:
+            classes.append("mg-future")
+        if k == view.current:
+            classes.append("mg-current")
+        if k == view.source:
+            classes.append("mg-from")
+        g.set("class", " ".join(classes))
+        for el in g.iter(_TEXT):
+            cls = el.get("class", "")
+            if cls.startswith("mg-data"):
+                text = view.data.get(k)
+                el.text = el.get("data-prefix", "") + (text if text is not None else "?")
+                el.set("class", "mg-data" if text is not None else "mg-data mg-unknown")
+            elif cls.startswith("mg-grad"):
+                text, status = view.grad.get(k, ("grad ?", "unknown"))
+                el.text = text
+                el.set("class", "mg-grad" + ("" if status == "complete" else f" mg-{status}"))
+    for key, g in edges.items():
+        classes = ["edge", "mg-edge"]
+        share = view.share.get(key)
+        if share is None:
+            classes.append("mg-pending")
+        if key == view.edge:
+            classes.append("mg-edge-current")
+        if view.op is not None and key[0] == view.op:
+            classes.append("mg-edge-in")
+        g.set("class", " ".join(classes))
+        for el in g.iter(_TEXT):
+            cls = el.get("class", "")
+            if cls == "mg-edata":
+                text = view.data.get(edge_data[key])
+                el.text = "data " + (text if text is not None else "?")
+            elif cls == "mg-egrad":
+                el.text = share if share is not None else "grad ?"
+    for g in root.iter(_G):
+        k = g.get("data-opedge")
+        if k is not None and int(k) in view.future:
+            g.set("class", "edge mg-pending")
+        k = g.get("data-ghost")
+        if k is not None:
+            for el in g.iter(_TEXT):
+                if el.get("class") == "mg-data":
+                    text = view.data.get(int(k))
+                    el.text = "data " + (text if text is not None else "?")
+    if view.op is not None and view.op in ops:
+        ops[view.op].set("class", "node mg-op mg-current")
+    style = ET.Element("style")
+    style.text = FRAME_STYLE
+    root.insert(0, style)
+    if caption_lines:
+        _add_caption(root, t, caption_lines)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _add_caption(root: ET.Element, t: Tagged, lines: list[str]) -> None:
+    """The step's caption under the picture (the viewBox grows to hold it)."""
+    size = max(11.0, min(22.0, t.width / 60))
+    pad = size * 0.6
+    height = pad + len(lines) * size * 1.3
+    x0, y0, w, h = (float(n) for n in root.get("viewBox", f"0 0 {t.width} {t.height}").split())
+    root.set("viewBox", f"{x0:.2f} {y0:.2f} {w:.2f} {h + height:.2f}")
+    box = ET.SubElement(root, "rect", {"x": f"{x0:.2f}", "y": f"{y0 + h:.2f}",
+                                                  "width": f"{w:.2f}", "height": f"{height:.2f}",
+                                                  "fill": "#ffffff"})
+    del box
+    for n, line in enumerate(lines):
+        el = ET.SubElement(root, _TEXT, {
+            "class": "mg-caption", "x": f"{x0 + pad:.2f}",
+            "y": f"{y0 + h + pad + (n + 0.85) * size * 1.3:.2f}",
+            "font-size": f"{size:.1f}", "font-family": "Helvetica,sans-Serif"})
+        el.text = line
