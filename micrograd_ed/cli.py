@@ -1,7 +1,8 @@
 """The `micrograd-ed` command line: the demo, graphs of expressions, training runs, gradcheck.
 
     micrograd-ed demo [--out DIR]
-    micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png]
+    micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png|pdf]
+                     [--theme notebook|slide|print]
     micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
@@ -30,8 +31,9 @@ from pathlib import Path
 from micrograd_ed import __version__
 
 PROG = "micrograd-ed"
-GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png"}
-_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png"}
+GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png", "pdf": ".pdf"}
+_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
+GRAPH_THEMES = ("notebook", "slide", "print")  # micrograd_ed.viz.themes.THEMES
 
 
 class UsageError(Exception):
@@ -162,10 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
                    action="extend", type=_assignment, default=[],
                    help="values of the variables, e.g. --set a=2 b=-3")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="where to write the picture; its suffix (.svg, .dot, .png) must match "
-                        "--format; '-' writes to stdout (default: graph.svg, or graph.FORMAT)")
+                   help="where to write the picture; its suffix (.svg, .dot, .png, .pdf) must "
+                        "match --format; '-' writes to stdout (default: graph.svg or graph.FORMAT)")
     p.add_argument("--format", choices=tuple(GRAPH_FORMATS),
-                   help="svg (default), dot (the Graphviz source) or png")
+                   help="svg (default), dot (the Graphviz source), png or pdf (vector)")
+    p.add_argument("--theme", choices=GRAPH_THEMES, default="notebook",
+                   help="notebook (default), slide (large type for a 16:9 slide) or print "
+                        "(greyscale-safe: negative gradients dashed)")
     p.add_argument("--no-backward", action="store_true",
                    help="draw the forward pass only (gradients show as '?')")
     p.add_argument("--max-nodes", type=_positive_int, default=None, metavar="N",
@@ -263,7 +268,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_graph(args: argparse.Namespace) -> int:
     from micrograd_ed.engine import topological_order
     from micrograd_ed.expr import build, names
-    from micrograd_ed.viz import GraphTooLargeError, draw_graph
+    from micrograd_ed.viz import GraphTooLargeError, LayoutTimeoutError, draw_graph
 
     values = _values(args.assignments)
     if args.steps:
@@ -289,7 +294,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     args.max_nodes = args.max_nodes or 500
     title = f"{root.label} = {' '.join(args.expr.split())}" if root.op else None
     try:
-        diagram = draw_graph(root, title=title, max_nodes=args.max_nodes)
+        diagram = draw_graph(root, title=title, max_nodes=args.max_nodes, theme=args.theme)
     except GraphTooLargeError:
         nodes = topological_order(root)
         ops = sum(1 for v in nodes if v.op)
@@ -297,10 +302,13 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise Failure(f"the graph has {count} nodes to draw ({len(nodes)} values, {ops} ops), "
                       f"more than --max-nodes {args.max_nodes}: too big to read. Draw a "
                       f"smaller expression, or pass --max-nodes {count}") from None
-    if out is None:
-        _write_stdout(diagram, fmt)
-    else:
-        diagram.save(out)
+    try:
+        if out is None:
+            _write_stdout(diagram, fmt)
+        else:
+            diagram.save(out)
+    except LayoutTimeoutError as e:
+        raise Failure(str(e)) from None
     _report(root, values, used, args.no_backward, out, sys.stdout if out else sys.stderr)
     return 0
 
@@ -401,8 +409,8 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
         return Path(f"graph{GRAPH_FORMATS[fmt]}"), fmt
     if output == "-":
         fmt = fmt or "svg"
-        if fmt == "png":
-            raise UsageError("-o - writes text to stdout: use --format svg or dot, or a .png "
+        if fmt in ("png", "pdf"):
+            raise UsageError(f"-o - writes text to stdout: use --format svg or dot, or a .{fmt} "
                              "file name")
         return None, fmt
     if output.endswith(("/", os.sep)):      # Path() would drop the slash
@@ -410,7 +418,7 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     path = Path(output)
     from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
     if from_suffix is None:
-        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot or .png"
+        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot, .png or .pdf"
         raise UsageError(f"-o {output}: the file name must end in {want}")
     if fmt is not None and fmt != from_suffix:
         raise UsageError(f"-o {output} is a .{from_suffix} file name but --format is {fmt}")

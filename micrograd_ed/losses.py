@@ -215,10 +215,12 @@ def _bce_term(a: Value, y: float | np.ndarray) -> Value | float:
     """-[y ln a + (1 - y) ln(1 - a)], skipping a term whose coefficient is exactly 0."""
     scalar = not isinstance(y, np.ndarray)
     parts = []
-    if not scalar or y != 0:
-        parts.append(_log_clamped(a) * y)
+    if not scalar or y != 0:      # a coefficient of exactly 1 is no node ("* 1" in a picture)
+        log_a = _log_clamped(a)
+        parts.append(log_a if scalar and y == 1 else log_a * y)
     if not scalar or y != 1:
-        parts.append(_log_clamped(1 - a) * (1 - y))
+        log_1a = _log_clamped(1 - a)
+        parts.append(log_1a if scalar and y == 0 else log_1a * (1 - y))
     return -(parts[0] if len(parts) == 1 else fused_sum(parts))
 
 

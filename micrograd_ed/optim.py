@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -82,9 +81,12 @@ class Optimizer:
 
     def _gather(self, name: str) -> np.ndarray:
         """Every parameter's `name` ("grad" or "data") as one float64 array."""
+        # A list comprehension first: Python 3.11 specialises its slot reads, which makes
+        # it about twice as fast as feeding fromiter an attrgetter map.
+        ps = self.params
+        values = [p.grad for p in ps] if name == "grad" else [p.data for p in ps]
         try:
-            return np.fromiter(map(attrgetter(name), self.params), np.float64,
-                               len(self.params))
+            return np.fromiter(values, np.float64, len(values))
         except (TypeError, ValueError, OverflowError):
             pass
         for i, p in enumerate(self.params):     # say which parameter is wrong

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from micrograd_ed import MLP, Value, detect_anomaly, dot, fused_sum
-from micrograd_ed.engine import anomaly_enabled
+from micrograd_ed.engine import anomaly_enabled, speed
 
 X3 = np.array([1.0, 2.0, 3.0])
 
@@ -58,6 +58,13 @@ def test_bad_seed_gradients_are_clear_errors(root, seed, match):
         out.backward(seed)
 
 
+def test_no_module_global_batched_mode_is_left_behind():
+    import micrograd_ed.engine as engine
+
+    (Value(2.0) * X3).sum().backward()
+    assert not any(hasattr(m, "_batched") for m in (engine, engine.value, engine.backward))
+
+
 def test_a_scalar_seed_scales_every_gradient():
     x = Value(3.0)
     (x * x).backward(0.5)
@@ -94,6 +101,7 @@ def test_anomaly_blocks_left_out_of_order_restore_the_mode():
     assert anomaly_enabled()                      # c2 is still open
     c2.__exit__(None, None, None)
     assert not anomaly_enabled()
+    assert speed.anomaly_blocks == 0              # the ops' fast path is back on
     assert math.isnan((Value(math.inf) * 0.0).data)
 
 

@@ -33,8 +33,12 @@ def nodes_of(source: str) -> dict[str, str]:
 
 
 def edges_of(source: str) -> list[tuple[str, str, str, str]]:
-    """(tail, head, label text, other attributes) of every labelled edge."""
-    return [(m[1], m[2], unquote(m[3]), m[4]) for m in _EDGE.finditer(source)]
+    """(tail, head, label text, other attributes) of every labelled edge (without the space
+    that pads each line of an edge label, see micrograd_ed.viz.graph_dot.PAD)."""
+    def text(label: str) -> str:
+        return "\n".join(line.removeprefix(" ").removesuffix(" ")
+                         for line in unquote(label).split("\n"))
+    return [(m[1], m[2], text(m[3]), m[4]) for m in _EDGE.finditer(source)]
 
 
 def clusters_of(source: str) -> dict[str, list[str]]:
@@ -42,7 +46,8 @@ def clusters_of(source: str) -> dict[str, list[str]]:
     out = {}
     for m in re.finditer(r"subgraph (cluster_\w+) \{\n(.*?)\n  \}", source, re.S):
         body = [ln.strip() for ln in m[2].splitlines() if not ln.strip().startswith("graph")]
-        out[m[1]] = " ".join(body).rstrip(";").split()
+        members = body[0].rstrip(";").split()     # then come the order-keeping edges
+        out[m[1]] = [n for n in members if not n.endswith("_label")]   # minus edge labels
     return out
 
 

@@ -7,10 +7,10 @@ Every node of a graph is a `Value`::
     local_grads  d data / d parents[i], one per parent, computed together with data
     grad         d root / d node, filled in by root.backward()
 
-so ``L = a * b + a`` is three leaves' worth of nodes: ``a*b`` (parents a, b; local grads b, a)
-and ``L`` (parents a*b, a; local grads 1, 1). backward() is the chain rule in two walks from
-the root: (1) count how many times each node is used; (2) starting from the root's gradient 1,
-pass each node's gradient on once all its uses have added theirs:
+so ``L = a * b + a`` makes two nodes besides the leaves a and b: ``a*b`` (parents a, b;
+local grads b, a) and ``L`` (parents a*b, a; local grads 1, 1). backward() is the chain rule
+in two walks from the root: (1) count how many times each node is used; (2) starting from the
+root's gradient 1, pass each node's gradient on once all its uses have added theirs:
 ``parent.grad += local_grad * node.grad``.
 
 Read in this order (each file top to bottom):

@@ -28,6 +28,8 @@ is the same number and the same error for a float and for each entry of a batch.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from micrograd_ed.engine import speed
@@ -49,6 +51,37 @@ def like(x: Data, fill: float) -> Data:
 
 def is_batch(x: object) -> bool:
     return x.__class__ is _ndarray
+
+
+def quiet() -> np.errstate:
+    """numpy without warnings: where Python's floats give inf or NaN silently, so do we."""
+    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
+
+
+def power(x: Data, k: Data) -> Data:
+    """x ** k; like Python's float power, an OverflowError where finite numbers overflow."""
+    if not (is_batch(x) or is_batch(k)):
+        return x ** k
+    with quiet():
+        z = np.power(x, k)
+    if np.any(np.isinf(z) & np.isfinite(x) & np.isfinite(k)):
+        raise OverflowError
+    return z
+
+
+def power_slope(x: Data, k: float) -> Data:
+    """dz/dx = k x**(k-1), the same numbers for a float and a batch: inf at x = 0 when
+    0 < k < 1, and inf (not an error: z itself was fine) where only the slope overflows."""
+    if is_batch(x):
+        with quiet():
+            return k * np.float_power(x, k - 1)
+    if x == 0:                                      # here k > 0
+        return math.inf if k < 1 else (1.0 if k == 1 else 0.0)
+    try:
+        return k * x ** (k - 1)
+    except OverflowError:
+        with quiet():
+            return float(k * np.float_power(x, k - 1))
 
 
 # ------------------------------------------------------ the table nodes

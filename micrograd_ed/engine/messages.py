@@ -98,3 +98,79 @@ def show(x: object) -> str:
 def finite(x: Data) -> bool:
     """True if `x` (a float or every entry of a batch) is neither NaN nor infinite."""
     return bool(np.isfinite(x).all()) if x.__class__ is _ndarray else math.isfinite(x)
+
+
+# ------------------------------------- the ops' domain checks (value.py calls them)
+EXP_MAX = 709.782712893384  # math.log(sys.float_info.max): exp() above it overflows
+
+
+def _any(cond) -> bool:
+    return bool(cond.any()) if cond.__class__ is _ndarray else cond
+
+
+def divisor(x, y) -> None:
+    """x / y needs y != 0 (y a Value or a plain number)."""
+    if not hasattr(y, "data"):
+        if y == 0:
+            raise ZeroDivisionError(f"division by zero: {names((x, 'x'))[0]} / {y!r}")
+    elif _any(y.data == 0):
+        nx, ny = names((x, "x"), (y, "y"))
+        raise ZeroDivisionError(f"division by zero: {nx} / {ny} with {ny} = {show(y.data)}")
+
+
+def power(x, k: float) -> None:
+    """x ** k for a plain number k: k finite, no complex result, no 0 to a negative power."""
+    nx, d = names((x, "x"))[0], x.data
+    if not math.isfinite(k):
+        raise ValueError(f"the exponent must be a finite number: {nx} ** {k!r}")
+    if k != int(k) and _any(d < 0):
+        raise ValueError(f"negative base to a non-integer power: {nx} ** {k!r} "
+                         f"with {nx} = {show(d)} (the result would be complex)")
+    if k < 0 and _any(d == 0):
+        raise ZeroDivisionError(f"0 raised to a negative power: {nx} ** {k!r} "
+                                f"with {nx} = {show(d)}")
+
+
+def positive_base(x, k) -> Data:
+    """x ** k for a Value k needs x > 0 (ln x is in dz/dk). Returns x's data."""
+    if _any(x.data <= 0):
+        nx, nk = names((x, "x"), (k, "k"))
+        raise ValueError(f"a Value exponent needs a positive base: {nx} ** {nk} "
+                         f"with {nx} = {show(x.data)}")
+    return x.data
+
+
+def power_overflow(x, k) -> OverflowError:
+    if hasattr(k, "data"):
+        nx, nk = names((x, "x"), (k, "k"))
+        return OverflowError(f"overflow in power: {nx} ** {nk} with "
+                             f"{nx} = {show(x.data)}, {nk} = {show(k.data)}")
+    nx = names((x, "x"))[0]
+    return OverflowError(f"overflow in power: {nx} ** {k!r} with {nx} = {show(x.data)}")
+
+
+def exp_argument(x) -> Data:
+    """exp(x) needs x <= 709.78 (above, e**x is larger than the largest float)."""
+    if _any(x.data > EXP_MAX):
+        nx = names((x, "x"))[0]
+        raise OverflowError(f"exp overflow: exp({nx}) with {nx} = {show(x.data)} "
+                            f"(exp of more than {EXP_MAX:.1f} exceeds the largest float)")
+    return x.data
+
+
+def log_argument(x) -> Data:
+    """log(x) needs x > 0."""
+    if _any(x.data <= 0):
+        nx = names((x, "x"))[0]
+        raise ValueError(f"log of a non-positive number: log({nx}) with {nx} = {show(x.data)}")
+    return x.data
+
+
+def slope(s: object) -> float:
+    """leaky_relu's slope: a finite real number."""
+    if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, float, np.number)):
+        raise TypeError(f"leaky_relu: slope must be a real number, got "
+                        f"{type(s).__name__} {s!r:.40}")
+    if not math.isfinite(s):
+        raise ValueError(f"leaky_relu: slope must be finite, got {s!r}")
+    return float(s)

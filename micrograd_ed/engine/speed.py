@@ -42,7 +42,6 @@ objects, calling functions and looking up names, so:
 6. The anomaly hint. `anomaly_blocks` counts the detect_anomaly() blocks open in ANY thread.
    While it is 0 (always, outside debugging), ops skip the per-context check entirely; when it
    is not, they ask the context variable, which alone decides (see anomaly.py).
-
 7. Many operands. A neuron's dot node has hundreds of parents (the weights). Checking them
    maps ``isinstance`` in C (`all_values`), and their numbers become one array through
    ``np.fromiter`` (`gather`), three times faster than ``np.array`` of a list. (Measured, not

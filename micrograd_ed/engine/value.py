@@ -25,7 +25,8 @@ import numpy as np
 
 from micrograd_ed.engine import backward as _backward
 from micrograd_ed.engine import batched, speed
-from micrograd_ed.engine.batched import any_, is_batch, like
+from micrograd_ed.engine import messages as check
+from micrograd_ed.engine.batched import is_batch, like, power, power_slope
 from micrograd_ed.engine.messages import (
     Data,
     Number,
@@ -36,10 +37,6 @@ from micrograd_ed.engine.messages import (
     show,
 )
 from micrograd_ed.engine.speed import binary, unary
-
-_EXP_MAX = 709.782712893384  # math.log(sys.float_info.max): exp() above it overflows
-def _quiet() -> np.errstate:
-    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
 
 
 class Value(speed.Node):
@@ -109,13 +106,10 @@ class Value(speed.Node):
             c = _operand(other, "/", self)
             if isinstance(c, Value):
                 return self / c
-            if c == 0:
-                raise ZeroDivisionError(f"division by zero: {names((self, 'x'))[0]} / {c!r}")
+            check.divisor(self, c)
             return unary(self.data / c, "/", self, 1.0 / c, c)
+        check.divisor(self, other)
         x, y = self.data, other.data
-        if any_(y == 0):
-            nx, ny = names((self, "x"), (other, "y"))
-            raise ZeroDivisionError(f"division by zero: {nx} / {ny} with {ny} = {show(y)}")
         z = x / y
         return binary(z, "/", self, other, 1.0 / y, -z / y)
 
@@ -130,29 +124,14 @@ class Value(speed.Node):
         if isinstance(other, Value):
             return _pow_value(self, other)
         x, k = self.data, other
-        nx = names((self, "x"))[0]
-        if not math.isfinite(k):
-            raise ValueError(f"the exponent must be a finite number: {nx} ** {k!r}")
-        if k == 0:                                  # x**0 = 1 everywhere, slope 0
+        check.power(self, k)                # a finite k, no complex result, no 0 ** -1
+        if k == 0:                          # x**0 = 1 everywhere, slope 0
             return unary(like(x, 1.0), "**", self, like(x, 0.0), k)
-        if k != int(k) and any_(x < 0):
-            raise ValueError(f"negative base to a non-integer power: {nx} ** {k!r} "
-                             f"with {nx} = {show(x)} (the result would be complex)")
-        if k < 0 and any_(x == 0):
-            raise ZeroDivisionError(f"0 raised to a negative power: {nx} ** {k!r} "
-                                    f"with {nx} = {show(x)}")
         try:
-            if is_batch(x):
-                with _quiet():
-                    z = x ** k
-                if np.any(np.isinf(z) & np.isfinite(x)):
-                    raise OverflowError
-            else:
-                z = x ** k
+            z = power(x, k)                 # (an OverflowError for a batch too: batched.py)
         except OverflowError:
-            raise OverflowError(f"overflow in power: {nx} ** {k!r} "
-                                f"with {nx} = {show(x)}") from None
-        return unary(z, "**", self, _power_slope(x, k), k)
+            raise check.power_overflow(self, k) from None
+        return unary(z, "**", self, power_slope(x, k), k)
 
     def __rpow__(self, other: Number) -> Value:
         """c ** x, with the constant base as a leaf node (it must be positive)."""
@@ -160,20 +139,13 @@ class Value(speed.Node):
 
     def exp(self) -> Value:
         """z = e**x;  dz/dx = e**x."""
-        x = self.data
-        if any_(x > _EXP_MAX):
-            nx = names((self, "x"))[0]
-            raise OverflowError(f"exp overflow: exp({nx}) with {nx} = {show(x)} "
-                                f"(exp of more than {_EXP_MAX:.1f} exceeds the largest float)")
+        x = check.exp_argument(self)
         z = np.exp(x) if is_batch(x) else math.exp(x)
         return unary(z, "exp", self, z)
 
     def log(self) -> Value:
         """z = ln x;  dz/dx = 1/x.  Defined for x > 0."""
-        x = self.data
-        if any_(x <= 0):
-            nx = names((self, "x"))[0]
-            raise ValueError(f"log of a non-positive number: log({nx}) with {nx} = {show(x)}")
+        x = check.log_argument(self)
         z = np.log(x) if is_batch(x) else math.log(x)
         return unary(z, "log", self, 1.0 / x)
 
@@ -218,7 +190,7 @@ class Value(speed.Node):
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """z = x if x > 0 else slope*x;  dz/dx = 1 if x > 0 else slope."""
-        slope = _slope(slope)
+        slope = check.slope(slope)
         x = self.data
         d = np.where(x > 0, 1.0, slope) if is_batch(x) else (1.0 if x > 0 else slope)
         return unary(x * d, "leaky_relu", self, d, slope)
@@ -291,39 +263,13 @@ class Value(speed.Node):
 
 def _pow_value(base: Value, k: Value) -> Value:
     """z = x ** k with k a Value;  dz/dx = k x**(k-1) = k z / x,  dz/dk = x**k ln x.  x > 0."""
-    x, y = base.data, k.data
-    nx, nk = names((base, "x"), (k, "k"))
-    if any_(x <= 0):
-        raise ValueError(f"a Value exponent needs a positive base: {nx} ** {nk} "
-                         f"with {nx} = {show(x)}")
+    x, y = check.positive_base(base, k), k.data
     try:
-        if is_batch(x) or is_batch(y):
-            with _quiet():
-                z = np.power(x, y)
-            if np.any(np.isinf(z) & np.isfinite(x) & np.isfinite(y)):
-                raise OverflowError
-        else:
-            z = x ** y
+        z = power(x, y)
     except OverflowError:
-        raise OverflowError(f"overflow in power: {nx} ** {nk} with "
-                            f"{nx} = {show(x)}, {nk} = {show(y)}") from None
+        raise check.power_overflow(base, k) from None
     ln_x = np.log(x) if is_batch(x) else math.log(x)
     return binary(z, "**", base, k, y * z / x, z * ln_x)
-
-
-def _power_slope(x: Data, k: float) -> Data:
-    """dz/dx = k x**(k-1) for a float or a batch, the same numbers for both: inf at x = 0
-    when 0 < k < 1, and inf (not an error: z itself was fine) where only the slope overflows."""
-    if is_batch(x):
-        with _quiet():
-            return k * np.float_power(x, k - 1)
-    if x == 0:                                      # here k > 0
-        return math.inf if k < 1 else (1.0 if k == 1 else 0.0)
-    try:
-        return k * x ** (k - 1)
-    except OverflowError:
-        with _quiet():
-            return float(k * np.float_power(x, k - 1))
 
 
 def _operand(c: object, op: str, v: Value) -> float | Value:
@@ -336,15 +282,6 @@ def _constant_leaf(c: Number, op: str, v: Value) -> Value:
     """A plain number on the left of a non-commutative op (``2 - x``), as a labelled leaf."""
     c = _operand(c, op, v)
     return c if isinstance(c, Value) else Value(c, label=show(c))
-
-
-def _slope(slope: object) -> float:
-    if isinstance(slope, (bool, np.bool_)) or not isinstance(slope, (int, float, np.number)):
-        raise TypeError(f"leaky_relu: slope must be a real number, got "
-                        f"{type(slope).__name__} {slope!r:.40}")
-    if not math.isfinite(slope):
-        raise ValueError(f"leaky_relu: slope must be finite, got {slope!r}")
-    return float(slope)
 
 
 speed.install(Value)    # + and * run speed.fast_add / fast_mul: the same nodes, built inline

@@ -12,11 +12,13 @@ shows that its grad is the sum of those shares. DOT node names are ``n0, n1,
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Iterable
 
 from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.viz import backends
 from micrograd_ed.viz import legend as legend_mod
 from micrograd_ed.viz.diagram import Diagram
 from micrograd_ed.viz.estimate import fit_scale
@@ -30,6 +32,7 @@ GROUP_BY = (None, "neuron", "layer")
 RANKDIRS = ("LR", "TB", "RL", "BT", "auto")
 _PARAM_LABEL = re.compile(r"[wb]\[")   # nn labels parameters "w[1,0,2]", "b[1,0]"
 _NN_NAMES = re.compile(r"[wbza]\[\d")
+AUTO_LAYOUT_NODES = 150  # rankdir="auto" lays graphs up to this size out both ways to choose
 STALE_NOTE = "grad includes an earlier backward(): call zero_grad()"
 __all__ = ["COLLAPSED_EDGE_LABELS", "GraphTooLargeError", "StaleGradientWarning", "draw_graph"]
 
@@ -99,10 +102,15 @@ def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: boo
     writer = GraphWriter(plan, kinds, reader, th, show_local_grads)
     writer.nodes()                      # fills the size estimates
     direction = rankdir or th.rankdir
+
+    def make(d: str) -> str:
+        lines = _legend(writer, plan, nodes, d) if legend else None
+        return writer.source(d, title, scope, group_by, lines)
+
     if direction == "auto":
-        direction = max(("LR", "TB"), key=lambda d: fit_scale(writer.size(d)))
-    lines = _legend(writer, plan, nodes, direction) if legend else None
-    source = writer.source(direction, title, scope, group_by, lines)
+        source, direction = _fit_16_9(make, writer, count)
+    else:
+        source = make(direction)
     if writer.stale:
         names = ", ".join(v.label or f"node {plan.k[v]}" for v in writer.stale[:5])
         more = f" and {len(writer.stale) - 5} more" if len(writer.stale) > 5 else ""
@@ -112,6 +120,27 @@ def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: boo
     what = f"{root.label!r}" if root.label else "a Value"
     return Diagram(source, f"graph of {what}, {count} nodes", labels=writer.labels,
                    theme=th)
+
+
+def _fit_16_9(make, writer: GraphWriter, count: int) -> tuple[str, str]:
+    """The DOT text and direction ("LR" or "TB") whose picture fits a 16:9 slide best.
+
+    Small graphs are laid out both ways (Graphviz's own size); larger ones, or
+    without a renderer, use the estimate of :mod:`micrograd_ed.viz.estimate`.
+    """
+    sources = {d: make(d) for d in ("LR", "TB")}
+    scale = {}
+    if count <= AUTO_LAYOUT_NODES:
+        try:
+            for d, src in sources.items():
+                bb = json.loads(backends.render(src, "json"))["bb"].split(",")
+                scale[d] = fit_scale((float(bb[2]) - float(bb[0]), float(bb[3]) - float(bb[1])))
+        except (backends.RendererNotFoundError, backends.RenderError, KeyError, ValueError):
+            scale = {}
+    if not scale:
+        scale = {d: fit_scale(writer.size(d)) for d in sources}
+    best = max(sources, key=lambda d: scale[d])
+    return sources[best], best
 
 
 # ------------------------------------------------------------ structure

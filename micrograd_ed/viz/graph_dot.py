@@ -30,6 +30,7 @@ COLLAPSED_EDGE_LABELS = 80  # with collapse=True, more edges than this are drawn
 SUM_TERMS = 6               # a sum of more shares than this is shortened with "..."
 _SYMBOLS = {"+", "-", "*", "/", "**"}
 MINUS = "\u2212"
+PAD = " "                   # a space each side of an edge label's lines (see svgpost)
 
 
 class GraphWriter:
@@ -65,19 +66,26 @@ class GraphWriter:
                group_by: str | None, legend: list[str] | None) -> str:
         """The whole DOT text: defaults, nodes, cluster boxes, edges, the legend."""
         body = self.nodes()
-        edges = self.edges()
+        boxed = clusters(self.drawn, scope, group_by, bool(self.p.collapsed))
+        home = {n: name for name, _, members in boxed for n in members}
+        joined: dict[str, list[str]] = {}
+        edges = self.edges(home, joined)
         head = ["digraph micrograd {",
                 f"  graph {attrs(self.graph_attrs(rankdir, title))};",
                 f"  node {attrs(self.node_defaults())};",
                 f"  edge {attrs(self.edge_defaults())};"]
+        chains = [c for c in self.p.order_groups() if len(c) > 1]
         boxes = []
-        for name, label, members in clusters(self.drawn, scope, group_by,
-                                             bool(self.p.collapsed)):
+        for name, label, members in boxed:
+            inside = set(members)
+            mine = [c for c in chains if inside.issuperset(c)]
+            chains = [c for c in chains if c not in mine]
             boxes.append(f"  subgraph {name} {{")
             boxes.append(f"    graph {attrs(self.cluster_attrs() | {'label': label})};")
-            boxes.append("    " + " ".join(members) + ";")
+            boxes.append("    " + " ".join(members + joined.get(name, [])) + ";")
+            boxes += ["  " + _chain(c, False) for c in mine]
             boxes.append("  }")
-        inner = body + boxes + edges
+        inner = body + boxes + edges + [_chain(c, bool(boxes)) for c in chains]
         if legend:
             inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), rankdir)
         return "\n".join(head + inner + ["}", ""])
@@ -186,12 +194,21 @@ class GraphWriter:
         return a
 
     # -------------------------------------------------------------- edges
-    def edges(self) -> list[str]:
+    def edges(self, home: dict[str, str] | None = None,
+              joined: dict[str, list[str]] | None = None) -> list[str]:
+        """The edge statements. ``home`` maps DOT names to their cluster: in a picture with
+        boxes, each label is a node of its own (Graphviz would let a box's border run
+        through an edge label), inside the box when both ends are, and the edge runs into
+        and out of it (SVG ids ``e<k>_<i>`` for the label, ``e<k>_<i>_in``/``_out`` for the
+        halves). ``joined`` receives the label nodes that belong in each cluster."""
+        home = home or {}
+        joined = {} if joined is None else joined
         out = []
         for e in self.p.edges:
             a: dict[str, object] = {"id": e.eid}
             text = self._edge_text(e) if self.labelled else ""
-            if text:
+            split = bool(text) and bool(home)
+            if text and not split:
                 a["label"] = Raw(text)
             if e.parent is None:
                 a |= {"color": "#888888", "style": "dashed"}
@@ -203,7 +220,22 @@ class GraphWriter:
                       "style": style.line_style(share, self.t)}
             else:
                 a |= {"color": self.t.unknown}
-            out.append(f"  {e.src} -> {e.tgt} {attrs(a)};")
+            if not split:
+                out.append(f"  {e.src} -> {e.tgt} {attrs(a)};")
+                continue
+            box_a = {"id": e.eid, "label": Raw(text.replace(f"{PAD}\\n{PAD}", "\\n")
+                                               .replace(f'"{PAD}', '"').replace(f'{PAD}"', '"')),
+                     "shape": "plaintext", "style": "",
+                     "fontsize": self.t.edge_fontsize, "margin": "0.02,0.02", "width": 0,
+                     "height": 0, "fontcolor": a.pop("fontcolor", "#333333")}
+            name = f"{e.eid}_label"
+            out.append(f"  {name} {attrs(box_a)};")
+            if home.get(e.src) is not None and home.get(e.src) == home.get(e.tgt):
+                joined.setdefault(home[e.src], []).append(name)
+            a.pop("id")
+            half = {"id": e.eid + "_in"} | a | {"arrowhead": "none"}
+            out.append(f"  {e.src} -> {name} {attrs(half)};")
+            out.append(f"  {name} -> {e.tgt} {attrs({'id': e.eid + '_out'} | a)};")
         return out
 
     def _edge_box(self, e: Edge) -> tuple[float, float] | None:
@@ -218,20 +250,20 @@ class GraphWriter:
         """
         r, t = self.r, self.t
         if e.parent is None:
-            return lines(f"data {r.text(e.number)}") if t.edge_data else ""
+            return _edge_lines(f"data {r.text(e.number)}") if t.edge_data else ""
         data = f"data {r.data(e.parent)}" if t.edge_data else ""
         grad = "grad ?" if not r.computed else f"grad {r.share_text(e.parent, e.uses)}"
         if not self.show_local or not e.into_op:
-            return lines(data, grad)
+            return _edge_lines(data, grad)
         c, i = e.uses[0]
         local = c.local_grads[i]
         if r.is_batch(c.grad, local):
-            return lines(data, grad, f"local {r.text(local)}")
+            return _edge_lines(data, grad, f"local {r.text(local)}")
         if not r.computed:
-            return lines(data, f"grad ?  (local {r.text(local)})")
+            return _edge_lines(data, f"grad ?  (local {r.text(local)})")
         if not t.unit_local and local.__class__ is float and local == 1.0:
-            return lines(data, grad)
-        return lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.text(local)}")
+            return _edge_lines(data, grad)
+        return _edge_lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.text(local)}")
 
     # ---------------------------------------------------------- attributes
     def kind_attrs(self, kind: str) -> dict[str, object]:
@@ -267,7 +299,23 @@ class GraphWriter:
 
     def cluster_attrs(self) -> dict[str, object]:
         return {"style": "rounded,dashed", "color": "#888888",
-                "fontsize": self.t.cluster_fontsize, "labeljust": "l", "margin": 10}
+                "fontsize": self.t.cluster_fontsize, "labeljust": "l",
+                "margin": round(max(10.0, self.t.edge_fontsize), 1)}
+
+
+def _edge_lines(*parts: str) -> str:
+    """An edge label: its lines padded with a space each side (Graphviz puts an edge
+    label flush against its line; the SVG post-processing removes the spaces again, so
+    the text keeps a gap to the line)."""
+    return lines(*(f"{PAD}{p}{PAD}" for p in parts if p))
+
+
+def _chain(names: list[str], across_clusters: bool) -> str:
+    """Invisible edges that keep ``names`` in this order within their rank."""
+    chain = " -> ".join(names)
+    if across_clusters:
+        return f"  {chain} [style=invis, minlen=0];"
+    return f"  {{rank=same; {chain} [style=invis];}}"
 
 
 def _op_text(v: Value, r: Reader) -> str:

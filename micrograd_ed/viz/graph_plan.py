@@ -93,6 +93,42 @@ class Plan:
     def hidden(self, v: Value) -> bool:
         return self.box_of(v) is None
 
+    # -------------------------------------------------------------- order
+    def order_groups(self) -> list[list[str]]:
+        """DOT names that must be drawn in index order, one list per kind of node:
+        the inputs x[i]; each neuron's weights w[l,n,i]; each layer's neurons (its dot,
+        z and a nodes, or its collapsed neurons), neuron 0 first."""
+        found: dict[tuple, dict[int, str]] = {}
+
+        def put(key: tuple, index: object, name: str | None) -> None:
+            if name is not None and isinstance(index, int) and not isinstance(index, bool):
+                found.setdefault(key, {}).setdefault(index, name)
+
+        for n in self.numbers:
+            put(("x",), n.index, n.name)
+        for v in self.nodes:
+            s = v.scope if isinstance(v.scope, tuple) and len(v.scope) == 2 else None
+            box = self.box_of(v)
+            if v in self.collapsed:
+                sc = self.collapsed[v]
+                if self.out[sc] is v:
+                    put(("neuron", sc[0]), sc[1], box)
+                continue
+            if s is not None and v.op:
+                role = v.op if v.op == "dot" else (v.label[:1] if v.label[1:2] == "[" else v.op)
+                put((role, s[0]), s[1], box)
+            if v.op == "dot" and s is not None:
+                nw = len(v.parents) if len(v.local_grads) == len(v.parents) else 0
+                params = [p for p in v.parents if self.kinds.get(p) == "param"]
+                for i, w in enumerate(params):
+                    if w not in self.ghosted and not self.hidden(w):
+                        put(("w", *s), i, self.box_of(w))
+                if nw and len(params) * 2 == len(v.parents):   # Value inputs after weights
+                    for i, x in enumerate(v.parents[len(params):]):
+                        if not x.op and x not in self.ghosted:
+                            put(("xv", s[0]), i, self.box_of(x))
+        return [[names[i] for i in sorted(names)] for names in found.values()]
+
     # -------------------------------------------------------------- edges
     def _ghosted(self) -> set[Value]:
         depth: dict[Value, int] = {}

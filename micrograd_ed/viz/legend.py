@@ -40,7 +40,7 @@ def width_for(rankdir: str, picture_width: float, anchor_width: float) -> float:
     """How wide the legend's lines may be, in points, for a picture this wide."""
     if rankdir in ("LR", "RL"):
         return max(anchor_width, picture_width / 3, 200.0)
-    return max(picture_width, 200.0)
+    return max(min(picture_width, 1000.0), 200.0)
 
 
 def node(lines: Sequence[str], fontsize: float, anchor: str, rankdir: str) -> list[str]:

@@ -156,6 +156,9 @@ class _Painter:
             return
         x, y = op["pt"]
         target = float(op.get("width", 0))
+        if text.startswith(" ") and text.endswith(" ") and len(text) > 2:
+            text = text[1:-1]                         # an edge label's padding (see svgpost)
+            target -= 2 * 0.278 * self.font_size      # Arimo's space is 0.278 em
         self.pdf.set_font_size(self.font_size)
         natural = self.pdf.get_string_width(text)
         stretch = 100.0 if natural <= 0 or target <= 0 else 100.0 * target / natural

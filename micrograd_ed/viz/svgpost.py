@@ -3,6 +3,7 @@
 * Every text asks for the font family Graphviz measured it with (Arimo) and its
   metric-compatible twins (Liberation Sans, Arial, Helvetica), so the text a
   browser draws fits the boxes Graphviz sized.
+* The spaces that pad edge labels (to keep them off their line) are removed.
 * A Value's node group carries its label: ``<g id="v3" class="node" data-label="b">``.
 * The words "red", "blue" and "orange" of the legend are drawn in those colours.
 * :func:`fit_width` makes an SVG scale down to its container (Jupyter), never up.
@@ -22,6 +23,8 @@ from micrograd_ed.viz.themes import FONT_FAMILY, FONTNAME, Theme
 _FONT = re.compile(r'font-family="' + re.escape(FONTNAME) + r'[^"]*"')
 _GROUP = re.compile(r'<g id="([^"]+)" class="(node[^"]*)">')
 _LEGEND = re.compile(r'(<g id="legend" class="node">)(.*?)(</g>)', re.S)
+_EDGE = re.compile(r'<g id="[^"]*" class="edge">.*?</g>', re.S)
+_PAD = re.compile(r"(<text [^>]*>)(?: |&#160;)(.*?)(?: |&#160;)(?=</text>)")
 _SVG_TAG = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
@@ -29,6 +32,7 @@ def finish(svg: str, labels: Mapping[str, str] | None = None,
            theme: Theme | None = None) -> str:
     """``svg`` with the font family declared, node labels attached and the legend coloured."""
     svg = _FONT.sub(f'font-family="{FONT_FAMILY}"', svg)
+    svg = _EDGE.sub(lambda g: _PAD.sub(lambda m: m[1] + m[2], g[0]), svg)
     if labels:
         def add_label(m: re.Match) -> str:
             label = labels.get(m[1])

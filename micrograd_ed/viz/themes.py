@@ -84,14 +84,14 @@ class Theme:
 NOTEBOOK = Theme("notebook")
 
 SLIDE = Theme(
-    "slide", fontsize=18, edge_fontsize=16, title_fontsize=22, legend_fontsize=15,
-    cluster_fontsize=16, precision=3, nodesep=0.3, ranksep=0.5, rankdir="auto",
+    "slide", fontsize=18, edge_fontsize=16, title_fontsize=22, legend_fontsize=16,
+    cluster_fontsize=16, precision=3, nodesep=0.2, ranksep=0.3, rankdir="auto",
     edge_data=False, unit_local=False, words=False, thin=1.5, thick=6.0,
     net_fontsize=18, net_edge_fontsize=16, net_radius=0.75)
 
 PRINT = Theme(
     "print", dashed_negative=True, positive="#e03131", negative="#102a5c",
-    positive_text="#a61e1e", negative_text="#102a5c",
+    positive_text="#c92a2a", negative_text="#102a5c",
     fills={"output": "#ffe08a", "param": "#8fc98a", "input": "#ffffff", "leaf": "#eeeeee",
            "value": "#ffffff", "neuron": "#fff2cc"})
 

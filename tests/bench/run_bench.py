@@ -13,19 +13,23 @@ the spread is the fastest and slowest round):
 This is a benchmark, not a test: it asserts nothing; the targets it reports are issue 15's.
 Run:  .venv/bin/python tests/bench/run_bench.py [--reps 7] [--skip demo,chain,digits]
 
-Why this bench and ../shared/bench/bench_mlp.py once disagreed on the scalar step (fwd 87
-ms here against ~50 ms there, for the same op sequence): not the op sequence (the two
-build the same 65,077 nodes; run side by side in one parent they time the same) but the
-cyclic garbage collector. While the graph is built, Python's full (oldest-generation)
-collection runs in about 7 of 10 steps and re-traverses every live object, the growing
-graph included: 20-25 ms a time, about 40% of the forward pass (measured with gc.callbacks:
-fwd 52-65 ms with one, 36-38 ms without, in both scripts). Whether it lands in a timed
-round depends on the process's allocation history, so the median of 7 wall-clock rounds
-jumps between the two modes from run to run and between the two scripts' workers, and a
-loaded 2-core machine adds its own noise on top. The collector has nothing to free in an
-acyclic graph, so the docs tell users to pause it (micrograd_ed.memory.paused_gc) and
-`fit` does; the "paused" rows time the step that way and no longer depend on when the
-collector happens to run. Both modes are shown, with the spread of the rounds.
+Why this bench and ../shared/bench/bench_mlp.py disagreed on the scalar step (fwd 87 ms here
+against ~50 ms there, for the same op sequence): not the op sequence (both build the same
+65,077 nodes; run side by side from one parent they time the same) but Python's cyclic
+garbage collector, which the step leaves on. While the graph is built, a full collection
+runs in about 7 of 10 steps and re-traverses every live object, the growing graph included:
+20-25 ms a time, about 40% of the forward pass (gc.callbacks, 26 steps in each script: fwd
+52-65 ms with one, 36-38 ms without, 18 of 26 steps with one in both). So a GC-on time
+depends on (a) whether the median of 7 rounds falls among the steps with a full collection,
+which moves from run to run with the process's allocation history, and (b) how many other
+objects the worker holds: with torch imported in the parent before forking, the same GC-on
+fwd went from 72 to 132 ms of CPU time, while the paused fwd stayed at 25 ms. On a shared
+2-core machine, wall-clock noise comes on top. In a lean parent today the two scripts agree
+within that noise (CPU time, 15 rounds: fwd 46-59 ms in the harness, 56-57 ms here); the
+87 ms could not be reproduced. The collector has nothing to free in an acyclic graph, so
+the docs tell users to pause it (micrograd_ed.memory.paused_gc) and `fit` does; the
+"paused_gc" rows time the step that way and do not depend on when the collector runs or on
+what else is alive. Both modes are shown, with the spread of the rounds.
 """
 
 from __future__ import annotations
