@@ -15,12 +15,13 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = [
     "01_values_and_the_chain_rule.ipynb",
-    "02_gradient_checking.ipynb",
-    "03_one_neuron.ipynb",
-    "04_gradient_descent.ipynb",
-    "05_xor_needs_a_hidden_layer.ipynb",
-    "06_moons_classifier.ipynb",
-    "07_digits.ipynb",
+    "02_write_backward_yourself.ipynb",
+    "03_gradient_checking.ipynb",
+    "04_one_neuron.ipynb",
+    "05_gradient_descent.ipynb",
+    "06_xor_needs_a_hidden_layer.ipynb",
+    "07_moons_classifier.ipynb",
+    "08_digits.ipynb",
 ]
 NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 MAX_BYTES = 300_000
