@@ -16,6 +16,7 @@ this module: it only calls the library's public functions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import itertools
 import json
@@ -100,7 +101,7 @@ def _assignment(text: str) -> tuple[str, float]:
     """'a=2' -> ('a', 2.0), with a message that says what is wrong otherwise."""
     from micrograd_ed.expr import FUNCTIONS, normalise
 
-    name, eq, value = text.partition("=")
+    name, eq, value = _utf8_text(text).partition("=")
     name, value = normalise(name.strip()), value.strip()
     if not eq:
         raise argparse.ArgumentTypeError(
@@ -266,6 +267,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from micrograd_ed.viz import GraphTooLargeError, LayoutTimeoutError, draw_graph
 
     values = _values(args.assignments)
+    args.expr = _utf8_text(args.expr)
     if args.steps:
         out, fmt = _steps_output(args.output, args.format), "steps"
     else:
@@ -558,6 +560,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(_error_line(args.command, e), file=sys.stderr)
         return 2 if isinstance(e, UsageError) else 1
+
+
+def _utf8_text(arg: str) -> str:
+    """An argument that is text (not a file name) as UTF-8, even under a C locale.
+
+    Python decodes argv with the locale's encoding and keeps undecodable bytes as
+    surrogates ('\udcc3\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
+    """
+    if any("\udc80" <= ch <= "\udcff" for ch in arg):
+        with contextlib.suppress(UnicodeError):
+            return os.fsencode(arg).decode("utf-8")
+    return arg
 
 
 def _is_stdout_error(e: BaseException) -> bool:

@@ -13,8 +13,8 @@ produce numbers.
 
 A model file may come from anyone, so reading one is bounded. Limits:
 
-* ``MAX_FILE_BYTES`` (64 MiB): a larger file is refused before it is read
-  (the digit network's file is about 0.5 MB);
+* ``MAX_FILE_BYTES`` (128 MiB): a larger file is refused before it is read
+  (the digit network's file is 0.68 MB, so one at MAX_PARAMETERS about 52 MB);
 * ``MAX_PARAMETERS`` (1,000,000): the architecture a file describes is counted
   from its config *before* anything is built, and refused when it has more
   parameters than this (about 75 times the digit network's 13,002; each
@@ -41,7 +41,7 @@ from micrograd_ed.files import write_atomic
 
 FORMAT = "micrograd_ed.model"
 VERSION = 1
-MAX_FILE_BYTES = 64 * 2**20
+MAX_FILE_BYTES = 128 * 2**20
 MAX_PARAMETERS = 1_000_000
 _INT_DIGITS = 4000          # a longer integer literal is read as a float (so, inf)
 

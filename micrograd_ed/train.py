@@ -384,7 +384,7 @@ def _validate(model: Any, val: tuple[np.ndarray, np.ndarray], task: _Task, l2: f
         return _evaluate(model, *val, task, l2)
     except NotFinite as e:
         e.what = f"{e.what} on the validation data"
-        raise DivergenceError(divergence_message(e, epoch, 1, optimizer)) from None
+        raise DivergenceError(divergence_message(e, epoch, -1, optimizer)) from None
 
 
 class _EarlyStopping:

@@ -63,7 +63,7 @@ def require_finite_parameters(params: list[Value]) -> None:
 
 def divergence_message(e: NotFinite | OverflowError, epoch: int, batch: int,
                        optimizer: Any, before_training: bool = False) -> str:
-    """What went wrong and what to do about it."""
+    """What went wrong and what to do about it (`batch` -1: after the epoch's steps)."""
     lr = getattr(optimizer, "lr", None)
     lr_text = f" (lr = {lr:g})" if isinstance(lr, (int, float)) else ""
     what = (f"the {e.what} became {e.value}" if isinstance(e, NotFinite)
@@ -72,7 +72,8 @@ def divergence_message(e: NotFinite | OverflowError, epoch: int, batch: int,
         return (f"fit: before the first step, {what.replace('became', 'are')}: the "
                 f"inputs or the initial weights are too large for a float; scale the inputs "
                 f"or re-initialise the model")
-    return (f"fit: training diverged at epoch {epoch + 1} (batch {batch + 1}): {what}. "
+    at = f"epoch {epoch + 1}" + (f" (batch {batch + 1})" if batch >= 0 else "")
+    return (f"fit: training diverged at {at}: {what}. "
             f"Each step overshot the minimum further until the numbers blew up: lower the "
             f"learning rate{lr_text}, for example by 10x")
 

@@ -236,7 +236,7 @@ def test_a_symlink_loop_as_output_is_one_line(tmp_path):
 def test_a_hidden_width_typo_is_refused_before_building(tmp_path):
     """--hidden 10000000 would build 40 million Values and exhaust the memory."""
     done = run("train", "xor", "--hidden", "10000000", "--no-progress", cwd=tmp_path,
-               timeout=30)
+               timeout=90)
     one_line_error(done, 1, "40,000,001 parameters", "MAX_PARAMETERS")
 
 
@@ -249,3 +249,18 @@ def test_a_closed_stderr_keeps_stdout_clean(tmp_path, args, code):
                           text=True, timeout=120, preexec_fn=lambda: os.close(2))
     assert done.returncode == code, done.stdout
     assert "error" not in done.stdout
+
+
+def test_non_ascii_names_under_a_pure_c_locale(tmp_path):
+    """With locale coercion off, argv's UTF-8 bytes arrive as surrogates ('\\udcc3\\udca9')."""
+    env = {**ENV, "LANG": "C", "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-m", "micrograd_ed", "graph", "é*b", "--set",
+                           "é=2", "b=3", "-o", "g.svg"], cwd=tmp_path, env=env,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert b"f = 6" in done.stdout and (tmp_path / "g.svg").exists()
+    done = subprocess.run([sys.executable, "-m", "micrograd_ed", "graph", "a*2", "--set",
+                           "a=1", "-o", "é.svg"], cwd=tmp_path, env=env,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr           # a file name keeps its bytes
+    assert os.listdir(tmp_path.as_posix().encode()) and (tmp_path / "é.svg").exists()

@@ -178,3 +178,14 @@ def test_inputs_that_are_not_a_table_of_numbers(X, message):
 def test_perceptron_accepts_boolean_labels():
     X, y = truth_table("and")
     assert Perceptron(2).fit(X, y.astype(bool)).converged
+
+
+def test_divergence_seen_first_on_the_validation_data_names_the_epoch():
+    model = MLP(2, [1], output_activation="linear")
+    for w in model.layers[0].neurons[0].w:
+        w.data = 1.0
+    X_val = np.array([[1e308, 1e308]])              # 1e308 + 1e308 overflows
+    with pytest.raises(DivergenceError, match=r"at epoch 1: the model's outputs on the "
+                                              r"validation data became inf"):
+        fit(model, XOR_X, XOR_Y, loss="mse", optimizer=SGD(model.parameters(), lr=1e-9),
+            epochs=2, progress=False, validation=(X_val, np.array([0.0])))
