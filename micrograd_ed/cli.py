@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
                         "test_accuracy, seconds, parameters")
+    p.add_argument("--animate", metavar="FILE", type=Path,
+                   help="record the run and write the training player: FILE.html (a page "
+                        "to scrub through), .gif (a few seconds), .pdf (a page per frame)")
+    p.add_argument("--record-every", type=_positive_int, metavar="N",
+                   help="with --animate, a frame every N epochs (default: about 60 frames)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_train)
 
@@ -317,11 +322,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     tasks.require_extra(task)
     if args.save is not None:
         _check_writable(args.save, "--save")
+    record = _animate_plan(task, args)
     model, history, result = tasks.run(
         task.name, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
         hidden=args.hidden, activation=args.activation, seed=args.seed,
-        progress=not args.no_progress)
+        progress=not args.no_progress, record=record)
     print(_train_summary(task, model, history, result, args))
+    if args.animate is not None:
+        from micrograd_ed import animate
+
+        player = animate.write(history, args.animate, task=task.name)
+        print(f"wrote the training player to {args.animate} ({len(player.frames)} frames, "
+              f"epochs {player.epochs[0]} to {player.epochs[-1]})")
     if args.save is not None:
         model.save(args.save)
         print(f"saved the model to {args.save} (load it with "
@@ -330,6 +342,22 @@ def cmd_train(args: argparse.Namespace) -> int:
         doc = {k: _json_number(v) for k, v in result.as_dict().items()}
         print(json.dumps(doc, allow_nan=False))
     return 0
+
+
+def _animate_plan(task, args: argparse.Namespace) -> int | None:
+    """How often to record for --animate (None without it); checks FILE before training."""
+    if args.animate is None:
+        if args.record_every is not None:
+            raise UsageError("--record-every needs --animate FILE")
+        return None
+    from micrograd_ed import animate
+
+    try:
+        animate.check_suffix(args.animate)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    _check_writable(args.animate, "--animate")
+    return animate.record_every(args.epochs or task.epochs, args.record_every)
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:

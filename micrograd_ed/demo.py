@@ -11,10 +11,13 @@
      edge, each neuron's nodes in a box;
    * ``xor_network.svg`` -- the network as circles and weighted edges, with
      each neuron's activation for that example;
-   * ``xor_loss.svg`` -- the training loss per epoch;
+   * ``xor_loss.svg`` -- the training loss per epoch (matplotlib);
 
    and ``xor_example_steps.html``, the backprop step-through of that one example: a
    self-contained page to open in a browser (arrow keys step, Space plays).
+
+4. Write the training player ``xor_training.html``: the run recorded every 20
+   epochs, to scrub through (network, decision boundary, loss and accuracy).
 """
 
 from __future__ import annotations
@@ -24,17 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from micrograd_ed import tasks
+from micrograd_ed import plots, tasks
 from micrograd_ed.engine import Value
+from micrograd_ed.files import write_atomic
 from micrograd_ed.nn import MLP
-from micrograd_ed.plot_svg import line_plot, save_svg
 from micrograd_ed.train import History
-from micrograd_ed.viz import draw_graph, draw_network, step_through
-from micrograd_ed.viz.page import write_page
+from micrograd_ed.viz import draw_graph, draw_network, draw_training, step_through
 
 DEFAULT_OUT = Path("micrograd_ed_demo")
 FILES = {"graph": "xor_example_graph.svg", "network": "xor_network.svg",
-         "loss": "xor_loss.svg", "steps": "xor_example_steps.html"}
+         "loss": "xor_loss.svg", "steps": "xor_example_steps.html",
+         "player": "xor_training.html"}
+RECORD_EVERY = 20                  # the training player's frames: 51 over 1000 epochs
 EXAMPLE = ((1.0, 0.0), 1)          # the example drawn: x = (1, 0), label y = 1
 
 
@@ -56,7 +60,8 @@ def run(out: str | Path = DEFAULT_OUT, *, seed: int = 0, progress: bool = True,
     say(f"Training the XOR network 2-2-1 (sigmoid) on the 4 rows of the truth table: "
         f"{task.epochs} epochs of full-batch gradient descent, lr {task.lr:g}, "
         f"binary cross-entropy loss")
-    model, history, result = tasks.run("xor", seed=seed, progress=progress)
+    model, history, result = tasks.run("xor", seed=seed, progress=progress,
+                                       record=RECORD_EVERY)
     say("")
     say(loss_summary(history))
     say("")
@@ -65,13 +70,13 @@ def run(out: str | Path = DEFAULT_OUT, *, seed: int = 0, progress: bool = True,
 
     figures = {"graph": example_graph(model).svg(),
                "network": draw_network(model, list(EXAMPLE[0])).svg(),
-               "loss": loss_plot(history)}
-    player = example_steps(model)
+               "loss": plots.render(loss_plot(history), "svg"),
+               "steps": example_steps(model),
+               "player": training_player(history).html()}
     paths = {}
-    for key, svg in figures.items():           # all rendered before anything is written
-        paths[key] = save_svg(out / FILES[key], svg)
-    write_page(out / FILES["steps"], player)
-    paths["steps"] = out / FILES["steps"]
+    for key, text in figures.items():          # all rendered before anything is written
+        paths[key] = out / FILES[key]
+        write_atomic(paths[key], text)
     say("Wrote:")
     say(f"  {paths['graph']}   graph of one training example, x = (1, 0), y = 1: "
         f"value and gradient on every edge, boxed by neuron")
@@ -79,6 +84,8 @@ def run(out: str | Path = DEFAULT_OUT, *, seed: int = 0, progress: bool = True,
     say(f"  {paths['loss']}   the training loss per epoch")
     say(f"  {paths['steps']}   backprop through that example, step by step: open it in a "
         f"browser (arrow keys step, Space plays)")
+    say(f"  {paths['player']}   the training player: open it in a browser and scrub "
+        f"through the {history.epochs} epochs")
     return DemoResult(model, history, result, paths)
 
 
@@ -159,7 +166,13 @@ def example_graph(model: MLP):
     return diagram
 
 
-def loss_plot(history: History) -> str:
-    return line_plot({"training loss": history.loss},
-                     title="XOR 2-2-1 (sigmoid): binary cross-entropy per epoch",
-                     xlabel="epoch", ylabel="loss (binary cross-entropy)")
+def loss_plot(history: History):
+    """The training loss per epoch, a matplotlib Figure."""
+    return plots.line_plot({"training loss": history.loss},
+                           title="XOR 2-2-1 (sigmoid): binary cross-entropy per epoch",
+                           xlabel="epoch", ylabel="loss (binary cross-entropy)")
+
+
+def training_player(history: History):
+    """The recorded run as a training player (micrograd_ed.viz.draw_training)."""
+    return draw_training(history, title="XOR 2-2-1 (sigmoid), binary cross-entropy")

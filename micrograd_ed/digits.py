@@ -39,12 +39,15 @@ def digit_network(activation: str = "tanh", seed: int = 0) -> MLP:
 
 def train_digits(epochs: int = 15, batch_size: int = 32, lr: float = 0.01,
                  activation: str = "tanh", seed: int = 0, progress: bool = True,
-                 model: MLP | None = None) -> tuple[MLP, History, DigitsResult]:
+                 model: MLP | None = None,
+                 record: int | None = None) -> tuple[MLP, History, DigitsResult]:
     """Train the digit network on the fixed 4,000 / 1,000 split; return it and what it scored.
 
     The recipe (Adam, lr 0.01 halved every 5 epochs, mini-batches of 32, 15
     epochs) was chosen on a validation split carved out of the 4,000 training
     digits; the 1,000 test digits are only used to report the final accuracy.
+    `record` keeps snapshots for the training player (``fit(record=N)``); the test
+    digits are then evaluated after every epoch too (shown, never trained on).
     """
     split = load_digits()
     model = model or digit_network(activation, seed)
@@ -52,7 +55,11 @@ def train_digits(epochs: int = 15, batch_size: int = 32, lr: float = 0.01,
     start = time.perf_counter()
     history = fit(model, split.X_train, split.y_train, loss="cross_entropy",
                   optimizer=optimizer, schedule=StepDecay(optimizer, step_size=5, gamma=0.5),
-                  epochs=epochs, batch_size=batch_size, seed=seed, progress=progress)
+                  epochs=epochs, batch_size=batch_size, seed=seed, progress=progress,
+                  record=record,
+                  validation=None if record is None else (split.X_test, split.y_test))
+    if history.recording is not None:
+        history.recording.val_label = "test"
     seconds = time.perf_counter() - start
     result = DigitsResult(epochs=history.epochs, seconds=seconds,
                           train_accuracy=accuracy(model, split.X_train, split.y_train),

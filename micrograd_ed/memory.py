@@ -8,15 +8,16 @@ a small graph. :func:`paused_gc` turns the collector off for a block (a training
 gradient check) and back on after it, so graph building stays linear in the graph's size.
 
 Measured by ``make bench`` (tests/bench/chain_cases.py: build v = v * 1.0001 n times, then
-backward), nanoseconds per node on the project's 2-core machine, load average ~4.5:
+backward), wall-clock nanoseconds per node on the project's shared 2-core machine, in two
+runs (load average about 4.5, and about 10):
 
-    chain of n     build, collector on    build, paused_gc
-    10^3 nodes     788                    802
-    10^6 nodes     2,231 (2.8x)           765 (1.0x)
+    chain of n     build, collector on           build, paused_gc
+    10^3 nodes     788 / 1,484                   802 / 1,116
+    10^6 nodes     2,231 / 4,438 (2.8x / 3.0x)   765 / 1,291 (1.0x / 1.2x)
 
-Backward does not allocate tracked objects and costs the same either way (260-410 ns a
-node). ``fit``, ``evaluate``, ``predict``/``accuracy`` and ``gradcheck`` already run each
-step inside :func:`paused_gc`; wrap your own loop the same way when you build big graphs::
+Backward does not allocate tracked objects and costs about the same either way. ``fit``,
+``evaluate``, ``predict``/``accuracy``, ``gradcheck`` and the checkers already run each step
+inside :func:`paused_gc`; wrap your own loop the same way when you build big graphs::
 
     from micrograd_ed.memory import paused_gc
 

@@ -163,13 +163,18 @@ def build_model(task: Task, nin: int, hidden: Sequence[int] | None = None,
 
 def run(name: str, *, epochs: int | None = None, batch_size: int | None = None,
         lr: float | None = None, hidden: Sequence[int] | None = None,
-        activation: str | None = None, seed: int = 0,
-        progress: bool = True) -> tuple[MLP, History, TrainResult]:
-    """Train the task's network; None for an option means the task's default."""
+        activation: str | None = None, seed: int = 0, progress: bool = True,
+        record: int | None = None) -> tuple[MLP, History, TrainResult]:
+    """Train the task's network; None for an option means the task's default.
+
+    `record`: snapshot every N epochs for the training player (``fit(record=N)``); the
+    test split is then evaluated after every epoch too, as the validation data.
+    """
     task = get(name)
     require_extra(task)
     if task.name == "digits":
-        return _run_digits(epochs, batch_size, lr, hidden, activation, seed, progress)
+        return _run_digits(epochs, batch_size, lr, hidden, activation, seed, progress,
+                           record)
     X, y, X_test, y_test = task.load(seed)
     model = build_model(task, X.shape[1], hidden, activation, seed)
     lr = task.lr if lr is None else lr
@@ -179,8 +184,11 @@ def run(name: str, *, epochs: int | None = None, batch_size: int | None = None,
     history = fit(model, X, y, loss=task.loss, optimizer=optimizer,
                   epochs=task.epochs if epochs is None else epochs,
                   batch_size=task.batch_size if batch_size is None else batch_size,
-                  seed=seed, progress=progress)
+                  seed=seed, progress=progress, record=record,
+                  validation=None if record is None or X_test is None else (X_test, y_test))
     seconds = time.perf_counter() - start
+    if history.recording is not None:
+        history.recording.val_label = "test"
     result = TrainResult(
         task=task.name, epochs=history.epochs,
         train_accuracy=accuracy(model, X, y),
@@ -191,9 +199,10 @@ def run(name: str, *, epochs: int | None = None, batch_size: int | None = None,
 
 def _run_digits(epochs: int | None, batch_size: int | None, lr: float | None,
                 hidden: Sequence[int] | None, activation: str | None, seed: int,
-                progress: bool) -> tuple[MLP, History, TrainResult]:
+                progress: bool, record: int | None = None) -> tuple[MLP, History, TrainResult]:
     """micrograd_ed.digits.train_digits, with only the options given overriding its defaults."""
-    given = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "activation": activation}
+    given = {"epochs": epochs, "batch_size": batch_size, "lr": lr, "activation": activation,
+             "record": record}
     kwargs = {k: v for k, v in given.items() if v is not None}
     if hidden is not None:
         kwargs["model"] = build_model(TASKS["digits"], 784, hidden, activation, seed)

@@ -28,6 +28,7 @@ from micrograd_ed.data import minibatches
 from micrograd_ed.engine import Value
 from micrograd_ed.memory import paused_gc
 from micrograd_ed.optim import SGD, LRSchedule, Optimizer
+from micrograd_ed.recording import Recorder, Recording, check_plan, grid_axes
 from micrograd_ed.train_checks import (
     DivergenceError,
     NotFinite,
@@ -65,6 +66,7 @@ class History:
     val_accuracy: list[float] = field(default_factory=list)
     best_epoch: int | None = None       # set with early stopping: the weights kept
     stopped_early: bool = False
+    recording: Recording | None = None  # the snapshots of fit(..., record=N)
 
     @property
     def epochs(self) -> int:
@@ -269,7 +271,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
         seed: int = 0, validation: tuple[object, object] | None = None,
         early_stopping: int | None = None, progress: bool = True,
         schedule: LRSchedule | None = None, l2: float = 0.0,
-        batched: bool = True) -> History:
+        batched: bool = True, record: int | None = None) -> History:
     """Train `model` on (X, y) by mini-batch gradient descent; return the `History`.
 
     * `loss`: "mse", "quadratic", "bce", "bce_with_logits", "cross_entropy",
@@ -284,6 +286,11 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
       many epochs, and restore the best weights.
     * `schedule`: an LR schedule of `optimizer`, stepped once per epoch.
     * `l2`: add ``l2 * sum p^2`` to the loss (L2 regularization).
+    * `record`: keep a snapshot (parameters, gradients, loss and accuracy, and for 2
+      inputs the outputs on a grid) before training, every `record` epochs and after
+      the last one, in ``history.recording`` (see :mod:`micrograd_ed.recording`; an MLP
+      only, memory capped). With early stopping the recording ends where training
+      stopped, while the model gets the weights of ``history.best_epoch``.
     """
     X = _check_X(X, model, "fit")
     task = _task(model, loss, np.asarray(y))
@@ -298,7 +305,11 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
     size = len(X) if batch_size is None else batch_size
     history, stopper = History(), _EarlyStopping(early_stopping, model)
+    recorder = None if record is None else _recorder(
+        model, check_plan(model, record, epochs), X, y, val, task, l2, history)
     with _progress_bar(epochs * math.ceil(len(X) / max(1, size)), progress) as bar:
+        if recorder is not None:
+            recorder.take(0)
         for epoch in range(epochs):
             bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
             loss_e, acc_e = _train_epoch(model, X, y, task, optimizer, size, seed, epoch,
@@ -313,10 +324,37 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
             if schedule is not None:
                 schedule.step()
             monitored = history.val_loss[-1] if val is not None else loss_e
-            if stopper.update(monitored, epoch + 1):
+            stop = stopper.update(monitored, epoch + 1)
+            if recorder is not None:
+                recorder.take(epoch + 1, last=stop or epoch + 1 == epochs)
+            if stop:
                 break
     stopper.finish(history)
     return history
+
+
+def _recorder(model: Any, every: int, X: np.ndarray, y: np.ndarray,
+              val: tuple[np.ndarray, np.ndarray] | None, task: _Task, l2: float,
+              history: History) -> Recorder:
+    """The Recorder of fit(record=every); the data is kept for drawing when X is 2-D."""
+    def metrics() -> tuple[float, float, float | None, float | None]:
+        loss_, acc = _evaluate(model, X, y, task, l2)
+        if val is None:
+            return loss_, acc, None, None
+        return (loss_, acc, *_evaluate(model, *val, task, l2))
+
+    plane = X.shape[1] == 2
+    recording = Recording(every=every, config=model.config(),
+                          names=[name for name, _ in model.named_parameters()],
+                          threshold=task.threshold, loss_name=task.name)
+    if plane:
+        recording.grid_x, recording.grid_y = grid_axes(X)
+        recording.X, recording.y = X.copy(), y.copy()
+        if val is not None:
+            recording.X_val, recording.y_val = val[0].copy(), val[1].copy()
+    history.recording = recording
+    return Recorder(model, every, recording, metrics,
+                    lambda points: predict_scores(model, points))
 
 
 def _postfix(h: History) -> dict[str, str]:

@@ -48,15 +48,16 @@ def test_no_subcommand_is_a_usage_error(tmp_path):
 
 
 # ----------------------------------------------------------------- demo
-def test_demo_trains_xor_and_writes_three_svgs(tmp_path):
+def test_demo_trains_xor_and_writes_three_svgs_and_the_training_player(tmp_path):
     out = tmp_path / "figs"
     done = run("demo", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     names = ["xor_example_graph.svg", "xor_network.svg", "xor_loss.svg"]
-    player = "xor_example_steps.html"               # the step-through of the same example
-    assert sorted(p.name for p in out.iterdir()) == sorted([*names, player])
-    assert str(out / player) in done.stdout
-    assert (out / player).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    players = ["xor_example_steps.html", "xor_training.html"]   # step-through, training
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, *players])
+    for player in players:
+        assert str(out / player) in done.stdout
+        assert (out / player).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     for name in names:
         assert str(out / name) in done.stdout
         root = ET.parse(out / name).getroot()

@@ -54,3 +54,36 @@ def test_the_legend_is_at_most_a_fifth_of_the_figure(browser_page, svg):
     m = measure(browser_page, svg.read_text(encoding="utf-8"))
     assert m["legend"] is not None, "no legend"
     assert m["legend"]["area"] <= 0.2, m["legend"]
+
+
+def _examples(theme: str, rankdir: str):
+    """A few pictures drawn on the spot in any theme and direction."""
+    from micrograd_ed.engine import Value
+    from micrograd_ed.nn import MLP
+    from micrograd_ed.viz import draw_graph, draw_network
+    from micrograd_ed.worked_example import chain_rule_example
+
+    L = chain_rule_example()
+    L.backward()
+    x = Value(3.0, label="x")
+    y = x * x + 3 * x
+    y.backward()
+    model = MLP(3, [4, 2], seed=0)
+    out = model([1.0, -2.0, 0.5])
+    loss = out[0] * out[1]
+    loss.backward()
+    return {"chain": draw_graph(L, theme=theme, rankdir=rankdir),
+            "reuse": draw_graph(y, theme=theme, rankdir=rankdir),
+            "collapsed": draw_graph(loss, collapse=True, theme=theme, rankdir=rankdir),
+            "network": draw_network(model, [1.0, -2.0, 0.5], theme=theme, rankdir=rankdir)}
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("theme", ["notebook", "slide", "print"])
+def test_every_theme_and_direction_is_collision_free(browser_page, theme, rankdir):
+    for what, diagram in _examples(theme, rankdir).items():
+        m = measure(browser_page, diagram.svg())
+        hits = sorted({(c["line"], c["owner"], c["text"]) for c in m["collisions"]})
+        assert hits == [], (what, hits[:3])
+        assert m["close"] == [], (what, m["close"][:3])
+        assert m["overShapes"] == [], (what, m["overShapes"][:3])

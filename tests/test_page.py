@@ -138,10 +138,14 @@ def test_controls_play_runs_to_the_end_and_space_toggles(controls_page):
                         timeout=5000)
     p.wait_for_function("() => !window.player.playing()", timeout=5000)
     assert p.evaluate("window.rendered") == [0, 1, 2, 3]
+    p.select_option("#speed", "0.25")          # 200 ms a step: time to press Space again
     p.click("#play")                           # from the end: starts again at the first step
-    p.wait_for_function("() => window.rendered.length > 5", timeout=5000)
+    assert p.evaluate("window.rendered[4]") == 0
     p.keyboard.press("Space")
     assert not p.evaluate("window.player.playing()")
+    stopped = p.inner_text("#counter")
+    p.wait_for_timeout(500)
+    assert p.inner_text("#counter") == stopped  # paused: it stays
 
 
 def test_controls_speed_menu(controls_page):

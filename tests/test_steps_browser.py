@@ -177,3 +177,24 @@ def test_the_view_follows_the_step_on_a_deep_graph(tmp_path, browser_page):
         height = page.eval_on_selector(f"[data-label='{label}'] .mg-data",
                                        "t => t.getBoundingClientRect().height")
         assert height >= 11                              # readable, not shrunk to fit
+
+
+def test_the_jupyter_output_plays_in_its_frame(tmp_path, browser_page):
+    """The text/html of the mime bundle (an iframe with the whole page) works inside a
+    notebook-like page, and its ids do not clash with a second player beside it."""
+    out, _ = graph()
+    bundle = step_through(out)._repr_mimebundle_()
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text("<!DOCTYPE html><html><body><div id='counter'>not the player</div>"
+                        + bundle["text/html"] + bundle["text/html"] + "</body></html>",
+                        encoding="utf-8")
+    browser_page.goto(notebook.as_uri())
+    first = browser_page.frame_locator("iframe").first
+    first.locator("#counter").wait_for()
+    assert first.locator("#counter").inner_text() == "1 / 15"
+    first.locator("#last").click()
+    assert first.locator("#counter").inner_text() == "15 / 15"
+    assert first.locator("[data-label='a'] .mg-grad").text_content() == "grad 7 = 1 + 6"
+    second = browser_page.frame_locator("iframe").nth(1)
+    assert second.locator("#counter").inner_text() == "1 / 15"
+    assert browser_page.inner_text("#counter") == "not the player"

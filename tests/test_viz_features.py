@@ -155,8 +155,10 @@ def test_numbers_given_as_inputs_are_drawn_as_inputs():
     k = {v: i for i, v in enumerate(topological_order(out))}
     for d in dots:                           # each first-layer dot gets both inputs
         assert len(re.findall(rf"-> n{k[d]}_op \[id=\"x{k[d]}_\d\"", src)) == 2
-    small = draw_graph(out, collapse=True).source
-    assert len(re.findall(r"^  num\d -> neuron_L0_N\d", small, re.M)) == 2 * 3
+    small = draw_graph(out, collapse=True).source      # the label is a box on the edge
+    into = re.findall(r"^  num\d -> (\w+_label) ", small, re.M)
+    assert len(into) == 2 * 3
+    assert all(re.search(rf"^  {b} -> neuron_L0_N\d ", small, re.M) for b in into)
 
 
 def test_bce_with_label_1_has_no_times_one_node():

@@ -38,7 +38,14 @@ def edges_of(source: str) -> list[tuple[str, str, str, str]]:
     def text(label: str) -> str:
         return "\n".join(line.removeprefix(" ").removesuffix(" ")
                          for line in unquote(label).split("\n"))
-    return [(m[1], m[2], text(m[3]), m[4]) for m in _EDGE.finditer(source)]
+    out = [(m[1], m[2], text(m[3]), m[4]) for m in _EDGE.finditer(source)]
+    # in boxed and collapsed views a label is a node of its own, its edge runs through it
+    boxes = dict(re.findall(r'^\s*(\w+_label) \[id="[^"]*", label="((?:[^"\\]|\\.)*)"',
+                            source, re.M))
+    for m in re.finditer(r"^\s*(\w+) -> (\w+_label) \[(.*)\];$", source, re.M):
+        head = re.search(rf"^\s*{m[2]} -> (\w+) ", source, re.M)[1]
+        out.append((m[1], head, text(boxes[m[2]]), m[3]))
+    return out
 
 
 def clusters_of(source: str) -> dict[str, list[str]]:

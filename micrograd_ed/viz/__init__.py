@@ -17,6 +17,7 @@ from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, dra
 from micrograd_ed.viz.inline import value_mimebundle
 from micrograd_ed.viz.network import draw_network
 from micrograd_ed.viz.steps_player import Steps, step_through
+from micrograd_ed.viz.training import TrainingPlayer, draw_training
 
 __all__ = [
     "Diagram",
@@ -26,8 +27,10 @@ __all__ = [
     "RendererNotFoundError",
     "StaleGradientWarning",
     "Steps",
+    "TrainingPlayer",
     "draw_graph",
     "draw_network",
+    "draw_training",
     "step_through",
     "value_mimebundle",
 ]

@@ -197,17 +197,19 @@ class GraphWriter:
     def edges(self, home: dict[str, str] | None = None,
               joined: dict[str, list[str]] | None = None) -> list[str]:
         """The edge statements. ``home`` maps DOT names to their cluster: in a picture with
-        boxes, each label is a node of its own (Graphviz would let a box's border run
-        through an edge label), inside the box when both ends are, and the edge runs into
-        and out of it (SVG ids ``e<k>_<i>`` for the label, ``e<k>_<i>_in``/``_out`` for the
-        halves). ``joined`` receives the label nodes that belong in each cluster."""
+        boxes (Graphviz would let a box's border run through an edge label) or with
+        collapsed neurons (whose many edges cross), each label is a node of its own, inside
+        the box when both ends are, and the edge runs into and out of it (SVG ids
+        ``e<k>_<i>`` for the label, ``e<k>_<i>_in``/``_out`` for the halves): a label is
+        on its own line wherever lines cross. ``joined`` receives the label nodes that
+        belong in each cluster."""
         home = home or {}
         joined = {} if joined is None else joined
         out = []
         for e in self.p.edges:
             a: dict[str, object] = {"id": e.eid}
             text = self._edge_text(e) if self.labelled else ""
-            split = bool(text) and bool(home)
+            split = bool(text) and (bool(home) or bool(self.p.collapsed))
             if text and not split:
                 a["label"] = Raw(text)
             if e.parent is None:
@@ -225,8 +227,9 @@ class GraphWriter:
                 continue
             box_a = {"id": e.eid, "label": Raw(text.replace(f"{PAD}\\n{PAD}", "\\n")
                                                .replace(f'"{PAD}', '"').replace(f'{PAD}"', '"')),
-                     "shape": "plaintext", "style": "",
-                     "fontsize": self.t.edge_fontsize, "margin": "0.02,0.02", "width": 0,
+                     "shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff",
+                     "color": a.get("color", "#999999"), "penwidth": 1,
+                     "fontsize": self.t.edge_fontsize, "margin": "0.04,0.02", "width": 0,
                      "height": 0, "fontcolor": a.pop("fontcolor", "#333333")}
             name = f"{e.eid}_label"
             out.append(f"  {name} {attrs(box_a)};")
@@ -299,7 +302,7 @@ class GraphWriter:
 
     def cluster_attrs(self) -> dict[str, object]:
         return {"style": "rounded,dashed", "color": "#888888",
-                "fontsize": self.t.cluster_fontsize, "labeljust": "l",
+                "fontsize": self.t.cluster_fontsize, "labeljust": "c",
                 "margin": round(max(10.0, self.t.edge_fontsize), 1)}
 
 

@@ -51,8 +51,8 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 # JSON is valid inside <script> once these cannot appear literally: "</script>" and "<!--"
 # need "<"; ">" and "&" are escaped too (as Python's own html-safe JSON does), and U+2028/9
 # because older JavaScript engines treat them as line ends.
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def static_text(name: str) -> str:
@@ -80,7 +80,10 @@ def script_json(data: object) -> str:
     NaN and infinities are refused (JSON has no such numbers): give them as strings.
     """
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.translate(_JSON_ESCAPES)
+    for ch, escape in _JSON_ESCAPES.items():     # str.replace: much faster than translate
+        if ch in text:
+            text = text.replace(ch, escape)
+    return text
 
 
 def html_page(*, title: str, body: str, data: object = None,

@@ -101,10 +101,14 @@ class Numbers:
             raise ValueError(f"precision must be a positive int (significant digits), "
                              f"got {precision!r}")
         self.precision = precision
+        self._memo: dict[float, str] = {}
 
     def __call__(self, x: float) -> str:
         """``x`` with ``precision`` significant digits and a true minus sign: ``−6``."""
-        return fmt(x, self.precision).replace("-", MINUS)
+        s = self._memo.get(x)
+        if s is None:
+            s = self._memo[x] = fmt(x, self.precision).replace("-", MINUS)
+        return s
 
     def operand(self, x: float) -> str:
         """A number after an operator: negative ones in parentheses, ``4 + (−2)``."""

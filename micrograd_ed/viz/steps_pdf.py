@@ -140,8 +140,10 @@ def _edge(edge: dict, key: tuple[int, int], parent: int, view: View) -> None:
         _recolour(edge, ("_ldraw_",), "#000000", None)
     elif view.op is not None and key[0] == view.op:
         _recolour(edge, ("_draw_", "_hdraw_"), SOURCE, 3.0)
-    elif share is None:
+    elif share is None:                     # no sign yet: no colour, no dashes
         _recolour(edge, ("_draw_", "_hdraw_"), PENDING, 1.0)
+        edge["_draw_"] = [o for o in edge["_draw_"]
+                          if not (o["op"] == "S" and o["style"] in ("dashed", "dotted"))]
 
 
 def _retext(obj: dict, op: dict, text: str, colour: str | None) -> None:

@@ -41,7 +41,7 @@ FRAME_STYLE = """
 .mg-future { opacity: 0.35; }
 .mg-unknown { fill: #767676; }
 .mg-partial { fill: #a34700; font-weight: bold; }
-.mg-pending > path { stroke: #c4c4c4; stroke-width: 1px; }
+.mg-pending > path { stroke: #c4c4c4; stroke-width: 1px; stroke-dasharray: none; }
 .mg-pending > polygon { fill: #c4c4c4; stroke: #c4c4c4; stroke-width: 1px; }
 .mg-pending > text { fill: #767676; }
 .mg-edge-in > path { stroke: #1a5fb4; stroke-width: 3px; }
@@ -344,6 +344,8 @@ def bake(t: Tagged, view: View, edge_data: Mapping[tuple[int, int], int],
             g.set("class", "edge mg-pending")
         k = g.get("data-ghost")
         if k is not None:
+            if int(k) == view.current:
+                g.set("class", "node mg-ghost mg-current")
             for el in g.iter(_TEXT):
                 if el.get("class") == "mg-data":
                     text = view.data.get(int(k))

@@ -3,8 +3,9 @@
 Run:  PYTHONPATH=$PWD .venv/bin/python tests/bench/profile_digits.py [--epochs 2] [--top 15]
 
 Prints the functions with the most own time ("tottime") and the share of the
-training time each takes. A profile slows Python calls down by a constant-ish
-factor, so read the shares, not the absolute seconds.
+training time each takes. The profiler's clock is the process's CPU time, so other
+jobs on a shared machine do not land in whichever function was running; a profile
+slows Python calls down, so read the shares, not the absolute seconds.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import cProfile
 import os
 import pstats
 import sys
+import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -26,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from micrograd_ed.digits import train_digits
 
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time)
     prof.enable()
     _, _, result = train_digits(epochs=args.epochs, seed=0, progress=False)
     prof.disable()

@@ -76,6 +76,7 @@
       var gd = st.data[gh.getAttribute("data-ghost")];
       texts(gh, "mg-data").forEach(function (t) { setText(t, "data " + (gd === undefined ? "?" : gd)); });
       toggle(gh, "mg-future", gd === undefined);
+      toggle(gh, "mg-current", String(step.n) === gh.getAttribute("data-ghost"));
     });
     for (key in edges) {
       g = edges[key];
@@ -138,11 +139,16 @@
   }
   // the bounding box, in SVG coordinates, of the elements a step is about
   function focusBox(step) {
+    // an edge step looks at the edge and the op it runs into (the operand's own box may be
+    // far away: a value with many uses is drawn again beside each use)
     var els = [];
-    if (step.n !== null && values[step.n]) { els.push(values[step.n]); }
-    if (step.src !== null && values[step.src]) { els.push(values[step.src]); }
-    if (step.e !== null && edges[step.e]) { els.push(edges[step.e]); }
-    if (step.op !== null && ops[step.op]) { els.push(ops[step.op]); }
+    if (step.e !== null && edges[step.e]) {
+      els.push(edges[step.e]);
+      if (ops[step.src]) { els.push(ops[step.src]); }
+    } else {
+      if (step.n !== null && values[step.n]) { els.push(values[step.n]); }
+      if (step.op !== null && ops[step.op]) { els.push(ops[step.op]); }
+    }
     if (!els.length) { return null; }
     var m = svg.getScreenCTM();
     if (!m) { return null; }
