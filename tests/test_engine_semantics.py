@@ -129,6 +129,7 @@ def test_dot_over_a_sample_matrix_keeps_its_own_copy():
     X = np.array([[1.0, 2.0], [3.0, 4.0]])
     w = [Value(0.5), Value(-1.0)]
     z = dot(w, X)
+    assert z.const is None and z.table.shape == (2, 2)
     X[:] = 100.0                                  # the caller reuses its array
     z.sum().backward()
     assert [wi.grad for wi in w] == [4.0, 6.0]

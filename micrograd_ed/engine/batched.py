@@ -1,9 +1,9 @@
 """A whole minibatch in one graph: a node's data may be a 1-D array, one entry per sample.
 
 Every op then works elementwise on the B samples, with the same formula as for a float, so
-one graph computes B examples at once. Two kinds of node take a batch to a single number or
-back, and they keep their local derivatives as a per-sample **table** (a 2-D array, one row
-per parent, one column per sample) instead of one number per edge:
+one graph computes B examples at once. Three kinds of node keep their local derivatives as
+a per-sample **table** (a 2-D array, one row per parent, one column per sample) instead of
+one number per edge:
 
 * ``x.sum()`` and ``x.mean()`` of a batch:  z = sum_b x_b  (or the mean);  dz/dx_b = 1 (or 1/B);
 * ``dot(w, X)`` over a (B, n) sample matrix:  z_b = sum_i w_i X[b, i];  dz_b/dw_i = X[b, i];
@@ -16,9 +16,10 @@ samples, so its gradient is the SUM over the batch of the per-sample contributio
 ``parent.grad += sum_b(local_grad_b * grad_b)``. For a table node that is one matrix product
 for all its parents at once (`table_grads`): per-node numpy work, not per-edge.
 
-Whether a backward() needs these rules is decided per graph: only a table node takes a batch
-back to a number, so a graph with a plain-number root needs them exactly when it contains a
-table node, and the first walk of backward() notices that as it counts (fastwalk.count_uses).
+Whether a backward() needs these rules is decided per graph: only a table node (.sum() or
+.mean()) takes a batch back to a number, so a graph with a plain-number root holds a batch
+exactly when it contains a table node, and the first walk of backward() notices that as it
+counts (fastwalk.count_uses). A root that is itself a batch needs a seed gradient.
 A scalar graph therefore always takes the fast path, whatever else exists in the process.
 
 Where batched and scalar differ: arithmetic that overflows (``1e308 * 10``) gives inf in both,
@@ -36,6 +37,7 @@ from micrograd_ed.engine import speed
 from micrograd_ed.engine.messages import Data, check_real_array, show
 
 _ndarray = np.ndarray
+Batch = np.ndarray  # the type of a batch's data (ops test ``x.__class__ is Batch``: no call)
 
 
 # ---------------------------------- helpers that let one op's code serve both
@@ -89,8 +91,8 @@ def reduce(x, op: str):
     """``x.sum()`` / ``x.mean()`` over the batch: one table node with the row dz/dx_b."""
     b = x.data.size
     if op == "sum":
-        return speed.nary(float(x.data.sum()), "sum", (x,), np.ones((1, b)))
-    return speed.nary(float(x.data.mean()), "mean", (x,), np.full((1, b), 1.0 / b))
+        return speed.nary(float(x.data.sum()), "sum", (x,), np.ones((1, b)), 0)
+    return speed.nary(float(x.data.mean()), "mean", (x,), np.full((1, b), 1.0 / b), 0)
 
 
 def dot_matrix(w: list, X: np.ndarray, label: str):
@@ -108,6 +110,7 @@ def dot_matrix(w: list, X: np.ndarray, label: str):
     table = X.T
     wd = [wi.data for wi in w]
     W = speed.gather(wd, n)
+    plain = 0 if W is None else n                           # leading plain-number parents
     if W is None:                                           # batched weights
         for i, d in enumerate(wd):
             if d.__class__ is _ndarray and d.size != X.shape[0]:
@@ -117,7 +120,7 @@ def dot_matrix(w: list, X: np.ndarray, label: str):
         z = (W * table).sum(axis=0)
     else:
         z = W @ table
-    v = speed.nary(z, "dot", tuple(w), table)
+    v = speed.nary(z, "dot", tuple(w), table, plain)
     if label:
         v.label = label
     return v
@@ -145,7 +148,7 @@ def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str):
     table[n:] = W[:, None]
     table.setflags(write=False)
     X = table[:n]                                                    # (n, B)
-    v = speed.nary(W @ X, "dot", (*w, *x), table)
+    v = speed.nary(W @ X, "dot", (*w, *x), table, len(w))
     if label:
         v.label = label
     return v
@@ -164,14 +167,20 @@ def table_grads(v, g: Data, table: np.ndarray) -> None:
 
     A plain-number parent gets sum_b table[i, b] * g_b: for all of them together that is the
     matrix product ``table @ g`` (one numpy call for the n weights of a neuron). A batched
-    parent gets its row times g, sample by sample.
+    parent gets its row times g, sample by sample. (The node knows how many of its first
+    parents are plain numbers, `speed.plain_parents`, so the loop over a neuron's weights
+    need not test each one.)
     """
     sums = (table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g).tolist()
-    for i, p, s in zip(range(len(sums)), v._p1, sums):
+    parents, k = v._p1, speed.plain_parents(v)
+    for p, s in zip(parents[:k], sums):
+        p.grad += s
+    for i in range(k, len(parents)):
+        p = parents[i]
         if p.data.__class__ is _ndarray:
             p.grad = p.grad + table[i] * g
         else:
-            p.grad += s
+            p.grad += sums[i]
 
 
 def check_seed(root, gradient) -> Data:

@@ -57,6 +57,8 @@ def constant(c: object, op: str, v: object | None) -> float | np.ndarray:
     """Check a plain-number operand of `op` (not a Value): a float, or a checked 1-D batch."""
     if c.__class__ is float:
         return c
+    if c.__class__ is int:
+        return float(c)
     if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, float, np.number, _ndarray)):
         where = f" with {names((v, 'x'))[0]}" if v is not None else ""
         raise TypeError(f"unsupported operand for {op}{where}: {type(c).__name__} "

@@ -26,7 +26,7 @@ import numpy as np
 from micrograd_ed.engine import backward as _backward
 from micrograd_ed.engine import batched, speed
 from micrograd_ed.engine import messages as check
-from micrograd_ed.engine.batched import is_batch, like, power, power_slope
+from micrograd_ed.engine.batched import Batch, like, power, power_slope
 from micrograd_ed.engine.messages import (
     Data,
     Number,
@@ -49,7 +49,7 @@ class Value(speed.Node):
     (-2.0, 2.0)
     """
 
-    __slots__ = ()
+    __slots__ = speed.SLOTS
     __array_ufunc__ = None  # `array * v` calls v.__rmul__ instead of making an object array
 
     def __init__(self, data: Number | np.ndarray, label: str = "") -> None:
@@ -140,25 +140,25 @@ class Value(speed.Node):
     def exp(self) -> Value:
         """z = e**x;  dz/dx = e**x."""
         x = check.exp_argument(self)
-        z = np.exp(x) if is_batch(x) else math.exp(x)
+        z = np.exp(x) if x.__class__ is Batch else math.exp(x)
         return unary(z, "exp", self, z)
 
     def log(self) -> Value:
         """z = ln x;  dz/dx = 1/x.  Defined for x > 0."""
         x = check.log_argument(self)
-        z = np.log(x) if is_batch(x) else math.log(x)
+        z = np.log(x) if x.__class__ is Batch else math.log(x)
         return unary(z, "log", self, 1.0 / x)
 
     def tanh(self) -> Value:
         """z = tanh x = (e**2x - 1)/(e**2x + 1);  dz/dx = 1 - z**2."""
         x = self.data
-        z = np.tanh(x) if is_batch(x) else math.tanh(x)
+        z = np.tanh(x) if x.__class__ is Batch else math.tanh(x)
         return unary(z, "tanh", self, 1.0 - z * z)
 
     def sigmoid(self) -> Value:
         """z = 1/(1 + e**-x);  dz/dx = z(1 - z).  Computed without overflow."""
         x = self.data
-        if is_batch(x):
+        if x.__class__ is Batch:
             e = np.exp(-np.abs(x))
             z = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
         elif x >= 0:
@@ -171,11 +171,13 @@ class Value(speed.Node):
     def relu(self) -> Value:
         """z = max(0, x);  dz/dx = 1 if x > 0 else 0  (0 at x = 0)."""
         x = self.data
-        if is_batch(x):
+        if x.__class__ is Batch:
             return unary(np.maximum(x, 0.0), "relu", self, (x > 0) * 1.0)
         if x > 0:
             return unary(x, "relu", self, 1.0)
-        return unary(0.0 if x <= 0 else x, "relu", self, 0.0)     # (NaN stays NaN)
+        if x <= 0:
+            return unary(0.0, "relu", self, 0.0)
+        return unary(x, "relu", self, 0.0)          # NaN stays NaN (as numpy's maximum)
 
     def step(self) -> Value:
         """The perceptron's threshold: z = 1 if x > 0 else 0;  dz/dx = 0.
@@ -184,7 +186,7 @@ class Value(speed.Node):
         step: gradient descent cannot learn through it.
         """
         x = self.data
-        if is_batch(x):
+        if x.__class__ is Batch:
             return unary((x > 0) * 1.0, "step", self, np.zeros_like(x))
         return unary(1.0 if x > 0 else 0.0, "step", self, 0.0)
 
@@ -192,13 +194,13 @@ class Value(speed.Node):
         """z = x if x > 0 else slope*x;  dz/dx = 1 if x > 0 else slope."""
         slope = check.slope(slope)
         x = self.data
-        d = np.where(x > 0, 1.0, slope) if is_batch(x) else (1.0 if x > 0 else slope)
+        d = np.where(x > 0, 1.0, slope) if x.__class__ is Batch else (1.0 if x > 0 else slope)
         return unary(x * d, "leaky_relu", self, d, slope)
 
     def softplus(self) -> Value:
         """z = ln(1 + e**x);  dz/dx = sigmoid(x).  Computed without overflow."""
         x = self.data
-        if is_batch(x):
+        if x.__class__ is Batch:
             e = np.exp(-np.abs(x))
             z = np.log1p(e) + np.maximum(x, 0.0)
             s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -211,7 +213,7 @@ class Value(speed.Node):
     def abs(self) -> Value:
         """z = |x|;  dz/dx = sign(x)  (0 at x = 0)."""
         x = self.data
-        if is_batch(x):
+        if x.__class__ is Batch:
             return unary(np.abs(x), "abs", self, np.sign(x))
         return unary(abs(x), "abs", self, float((x > 0) - (x < 0)) if x == x else x)
 
@@ -221,13 +223,13 @@ class Value(speed.Node):
 
     def sum(self) -> Value:
         """Sum over the batch:  z = sum_b x_b;  dz/dx_b = 1.  A plain number stays as is."""
-        if is_batch(self.data):
+        if self.data.__class__ is Batch:
             return batched.reduce(self, "sum")
         return unary(self.data, "sum", self, 1.0)
 
     def mean(self) -> Value:
         """Mean over the batch:  z = (1/B) sum_b x_b;  dz/dx_b = 1/B."""
-        if is_batch(self.data):
+        if self.data.__class__ is Batch:
             return batched.reduce(self, "mean")
         return unary(self.data, "mean", self, 1.0)
 
@@ -245,7 +247,7 @@ class Value(speed.Node):
 
     # ---------------------------------------------------------- conveniences
     def __float__(self) -> float:
-        if is_batch(self.data):
+        if self.data.__class__ is Batch:
             raise TypeError(f"float() of a batched Value {names((self, 'x'))[0]} "
                             f"with {self.data.size} samples; use .data")
         return float(self.data)
@@ -268,14 +270,14 @@ def _pow_value(base: Value, k: Value) -> Value:
         z = power(x, y)
     except OverflowError:
         raise check.power_overflow(base, k) from None
-    ln_x = np.log(x) if is_batch(x) else math.log(x)
+    ln_x = np.log(x) if x.__class__ is Batch else math.log(x)
     return binary(z, "**", base, k, y * z / x, z * ln_x)
 
 
 def _operand(c: object, op: str, v: Value) -> float | Value:
     """A plain-number operand as a float; a numpy batch as a leaf Value."""
     c = constant(c, op, v)
-    return Value(c) if is_batch(c) else c
+    return Value(c) if c.__class__ is Batch else c
 
 
 def _constant_leaf(c: Number, op: str, v: Value) -> Value:
