@@ -17,7 +17,7 @@ and k outputs (:func:`snapshot_bytes`). ``fit`` refuses, before training starts,
 recording that would keep more than :data:`MAX_BYTES` or :data:`MAX_SNAPSHOTS`, and names
 the smallest ``record`` that fits. The digit network (13,002 parameters, no grid)
 costs 208,032 bytes (203 KiB) a snapshot: ``record=1`` over its 15 epochs keeps 16
-snapshots, 3.2 MiB; the 64 MiB cap allows 322 snapshots.
+snapshots, 3.1 MiB (epoch 0 has no gradients); the 64 MiB cap allows 322 snapshots.
 """
 
 from __future__ import annotations

@@ -25,7 +25,6 @@ sheet with any micrograd-style class, so ``compare(sheet.build, StudentValue)`` 
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import random
 import re
@@ -286,10 +285,6 @@ def shown(text: str) -> str:
     return text.replace("*", "\u00d7")
 
 
-_CREATED = re.compile(rb"/CreationDate \(D:\d{14}Z\)")
-_ID = re.compile(rb"/ID \[<[0-9A-F]{32}><[0-9A-F]{32}>\]")
-
-
 def pdf_supported() -> bool:
     """Can a Diagram be saved as PDF here (the renderer's PDF output, issue 10)?"""
     from micrograd_ed.viz import diagram
@@ -298,18 +293,8 @@ def pdf_supported() -> bool:
 
 
 def _pdf(d) -> bytes:
-    """The diagram's PDF, made reproducible: the renderer stamps the time of writing as
-    ``/CreationDate`` (and hashes it into ``/ID``), so the stamp is set to the seed-free
-    epoch and the ID recomputed from the content. Both keep their length, so the byte
-    offsets of the cross-reference table stay valid."""
-    data = d.pdf()
-    data = _CREATED.sub(b"/CreationDate (D:19700101000000Z)", data, count=1)
-    m = _ID.search(data)
-    if m:
-        digest = hashlib.md5(data[:m.start()] + data[m.end():],
-                             usedforsecurity=False).hexdigest().upper().encode()
-        data = data[:m.start()] + b"/ID [<" + digest + b"><" + digest + b">]" + data[m.end():]
-    return data
+    """The diagram's PDF (reproducible: the renderer stamps a fixed creation date)."""
+    return d.pdf()
 
 
 

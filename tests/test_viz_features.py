@@ -257,3 +257,16 @@ def test_a_layout_that_takes_too_long_says_so():
     y.backward()
     with pytest.raises(LayoutTimeoutError, match=r"gave up laying out this graph after 0.001 s"):
         render(draw_graph(y).source, "svg", timeout=0.001)
+
+
+def test_pdf_bytes_do_not_depend_on_the_time_of_writing():
+    from micrograd_ed import Value
+    from micrograd_ed.viz import draw_graph
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = a * b
+    L.label = "L"
+    L.backward()
+    first = draw_graph(L).pdf()
+    assert b"/CreationDate (D:20000101000000Z" in first   # fixed, not the time of writing
+    assert draw_graph(L).pdf() == first

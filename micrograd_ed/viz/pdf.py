@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from fpdf import FPDF
@@ -32,6 +33,20 @@ def font_file() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def make_reproducible(pdf: FPDF) -> None:
+    """Stamp `pdf` so the same figure gives the same bytes on every run.
+
+    fpdf2 writes the time of writing as ``/CreationDate`` and hashes it into the file's
+    ``/ID``; a fixed date makes both depend on the content only.
+    """
+    pdf.set_creator("micrograd_ed")
+    pdf.set_producer("micrograd_ed (fpdf2)")
+    pdf.set_creation_date(FIXED_DATE)
+
+
 def layout_to_pdf(layout_json: bytes) -> bytes:
     """The PDF bytes of the page drawn by Graphviz's ``-Tjson`` output ``layout_json``."""
     g = json.loads(layout_json)
@@ -44,8 +59,7 @@ def layout_to_pdf(layout_json: bytes) -> bytes:
     pdf.add_page()
     pdf.add_font("DejaVu", fname=str(font_file()))
     pdf.set_font("DejaVu", size=10)
-    pdf.set_creator("micrograd_ed")
-    pdf.set_producer("micrograd_ed (fpdf2)")
+    make_reproducible(pdf)
     painter = _Painter(pdf, lambda x, y: (x - x0 + pad, height - (y - y0 + pad)))
     painter.ops(g.get("_draw_", []))
     for obj in g.get("objects", []):          # clusters first (they are drawn beneath)

@@ -101,8 +101,8 @@ class TrainingPlayer:
     # ------------------------------------------------------------- exports
     def painter(self) -> ExportPainter:
         if self._painter is None:
-            self._painter = ExportPainter(self.history, self.recording, self.title,
-                                          grads=self.grads)
+            # the exports show the weights: a still picture has no switch to flip
+            self._painter = ExportPainter(self.history, self.recording, self.title)
         return self._painter
 
     def frame_figure(self, k: int = -1):

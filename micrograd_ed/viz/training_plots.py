@@ -90,8 +90,8 @@ class BoundaryPainter:
             test = self._points(rec.X_val, rec.y_val, hollow=True, label=rec.val_label)
             if len(test) == ncol:
                 handles = [h for pair in zip(handles, test) for h in pair]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13),
-                  ncol=ncol, fontsize=8, frameon=False,
+        self.fig.legend(handles=handles, loc="outside lower center",
+                        ncol=ncol, fontsize=8, frameon=False,
                   handletextpad=0.3, columnspacing=1.0)
 
     def _points(self, X: np.ndarray, y: np.ndarray, hollow: bool, label: str) -> list:
