@@ -11,12 +11,11 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 
 from fpdf import FPDF
 
 from micrograd_ed.viz import backends
-from micrograd_ed.viz.pdf import _Painter, font_file
+from micrograd_ed.viz.pdf import _Painter, font_file, make_reproducible
 from micrograd_ed.viz.steps_svg import View
 
 CURRENT = "#e65100"
@@ -26,7 +25,6 @@ UNKNOWN = "#767676"
 FUTURE = "#b4b4b4"
 PARTIAL = "#a34700"
 PAD = 6.0
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def pdf_bytes(steps, ks: Iterable[int], theme: str = "slide") -> bytes:
@@ -48,9 +46,7 @@ def pdf_bytes(steps, ks: Iterable[int], theme: str = "slide") -> bytes:
     pdf.set_margin(0)
     pdf.add_font("DejaVu", fname=str(font_file()))
     pdf.set_font("DejaVu", size=10)
-    pdf.set_creator("micrograd_ed")
-    pdf.set_producer("micrograd_ed (fpdf2)")
-    pdf.set_creation_date(EPOCH)             # the same steps give the same bytes
+    make_reproducible(pdf)                   # the same steps give the same bytes
     for k, lines in zip(ks, captions):
         page = paint_step(layout, steps.view(k, theme), parents)
         _add_caption(page, lines, x0, y0, size)
