@@ -144,3 +144,15 @@ def test_no_pyplot_and_no_global_settings_changed():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_importing_the_library_does_not_load_matplotlib():
+    """matplotlib's objects would slow every training step's garbage collection."""
+    import subprocess
+    import sys
+
+    code = ("import sys, micrograd_ed, micrograd_ed.viz; "
+            "assert 'matplotlib' not in sys.modules; "
+            "from micrograd_ed.viz import draw_training; "
+            "assert 'matplotlib' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

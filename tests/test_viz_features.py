@@ -119,7 +119,7 @@ def test_a_value_used_k_times_shows_its_grad_as_the_sum_of_the_shares():
                                      "data 3\ngrad 0.5 = 1 \u00d7 0.5",
                                      "data 3\ngrad -2 = 1 \u00d7 -2"])
     legend = draw_graph(L).source.split("legend [", 1)[1]
-    assert "op's grad \u00d7 local derivative" in legend and "sum of its k edges" in legend
+    assert "result's grad \u00d7 local derivative" in legend and "sum of its k edges" in legend
 
 
 def test_stale_gradients_are_marked_in_the_figure_and_warned_once():

@@ -17,7 +17,6 @@ from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, dra
 from micrograd_ed.viz.inline import value_mimebundle
 from micrograd_ed.viz.network import draw_network
 from micrograd_ed.viz.steps_player import Steps, step_through
-from micrograd_ed.viz.training import TrainingPlayer, draw_training
 
 __all__ = [
     "Diagram",
@@ -34,3 +33,14 @@ __all__ = [
     "step_through",
     "value_mimebundle",
 ]
+
+
+def __getattr__(name: str):
+    """The training player loads on first use: it needs matplotlib, whose import makes the
+    garbage collector track ~67,000 more objects and so slows every training step of a
+    process that never draws (see micrograd_ed/memory.py)."""
+    if name in ("TrainingPlayer", "draw_training"):
+        from micrograd_ed.viz import training
+
+        return getattr(training, name)
+    raise AttributeError(f"module 'micrograd_ed.viz' has no attribute {name!r}")

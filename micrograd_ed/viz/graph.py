@@ -215,8 +215,8 @@ def _legend(w: GraphWriter, plan: Plan, nodes: list[Value], rankdir: str) -> lis
     ph = []
     if r.computed:
         if w.show_local:
-            ph.append("edge: grad = op's grad \u00d7 local derivative" if short else
-                      "edge: data forward, grad back = op's grad \u00d7 local derivative")
+            ph.append("edge: grad = result's grad \u00d7 local derivative" if short else
+                      "edge: data forward, grad back = result's grad \u00d7 local derivative")
         else:
             ph.append("edge: data forward, grad back (its share of the value's grad)")
         ph.append("used k times: grad = sum of its k edge grads" if short else
