@@ -60,6 +60,14 @@ def layout_to_pdf(layout_json: bytes) -> bytes:
     pdf.add_font("DejaVu", fname=str(font_file()))
     pdf.set_font("DejaVu", size=10)
     make_reproducible(pdf)
+    paint_layout(pdf, g, pad, height)
+    return bytes(pdf.output())
+
+
+def paint_layout(pdf: FPDF, g: dict, pad: float, height: float) -> None:
+    """Draw Graphviz JSON layout `g` on the current page of `pdf` (`height` pt tall, `pad` pt
+    of margin), bottom to top: the graph's own ops, clusters, edges, nodes, then its label."""
+    x0, y0 = (float(v) for v in g["bb"].split(",")[:2])
     painter = _Painter(pdf, lambda x, y: (x - x0 + pad, height - (y - y0 + pad)))
     painter.ops(g.get("_draw_", []))
     for obj in g.get("objects", []):          # clusters first (they are drawn beneath)
@@ -74,7 +82,6 @@ def layout_to_pdf(layout_json: bytes) -> bytes:
             painter.ops(obj.get("_draw_", []))
             painter.ops(obj.get("_ldraw_", []))
     painter.ops(g.get("_ldraw_", []))
-    return bytes(pdf.output())
 
 
 class _Painter:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from fpdf import FPDF
 
 from micrograd_ed.viz import backends
-from micrograd_ed.viz.pdf import _Painter, font_file, make_reproducible
+from micrograd_ed.viz.pdf import font_file, make_reproducible, paint_layout
 from micrograd_ed.viz.steps_svg import View
 
 CURRENT = "#e65100"
@@ -187,21 +187,8 @@ def _add_caption(g: dict, lines: list[str], x0: float, y0: float, size: float) -
 
 
 def _draw_page(pdf: FPDF, g: dict) -> None:
-    """One page, in the drawing order of micrograd_ed.viz.pdf.layout_to_pdf."""
-    x0, y0, x1, y1 = (float(v) for v in g["bb"].split(","))
+    """One page, drawn as micrograd_ed.viz.pdf.layout_to_pdf draws a figure."""
+    _, y0, _, y1 = (float(v) for v in g["bb"].split(","))
     height = y1 - y0 + 2 * PAD
     pdf.add_page()
-    painter = _Painter(pdf, lambda x, y: (x - x0 + PAD, height - (y - y0 + PAD)))
-    painter.ops(g.get("_draw_", []))
-    for obj in g.get("objects", []):
-        if "nodes" in obj or "edges" in obj:
-            painter.ops(obj.get("_draw_", []))
-            painter.ops(obj.get("_ldraw_", []))
-    for edge in g.get("edges", []):
-        for key in ("_draw_", "_hdraw_", "_tdraw_", "_ldraw_", "_hldraw_", "_tldraw_"):
-            painter.ops(edge.get(key, []))
-    for obj in g.get("objects", []):
-        if "nodes" not in obj and "edges" not in obj:
-            painter.ops(obj.get("_draw_", []))
-            painter.ops(obj.get("_ldraw_", []))
-    painter.ops(g.get("_ldraw_", []))
+    paint_layout(pdf, g, PAD, height)
