@@ -18,28 +18,12 @@ from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.viz import Diagram, GraphTooLargeError
+from micrograd_ed.viz.dot import quote
 
 FONT = "Helvetica"
 MARK = "#b2182b"            # wrong: dark red (dark in greyscale too)
 KIND_FILL = {"input": "#eeeeee", "value": "#ffffff", "output": "#fff2b3"}
 RANKDIRS = ("LR", "TB")
-
-
-def quote(text: str, newline: str = "\\n") -> str:
-    """``text`` as a quoted DOT string drawn literally (``newline`` ends each line)."""
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "&":
-            out.append("&amp;")
-        elif ch == "\n":
-            out.append(newline)
-        elif ord(ch) >= 32 and ch != "\x7f":
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def fig_num(x: float, digits: int = 4) -> str:

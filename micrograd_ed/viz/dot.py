@@ -17,13 +17,14 @@ from collections.abc import Mapping
 _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(32)} | {0x7F: "\u2421"}
 
 
-def quote(text: str) -> str:
+def quote(text: str, newline: str = "\\n") -> str:
     """``text`` as a quoted DOT string that Graphviz draws literally.
 
     ``\\`` -> ``\\\\``, ``"`` -> ``\\"``, ``&`` -> ``&amp;`` (else ``&lt;`` would
     be drawn as ``<``), a newline -> ``\\n`` (a centred line break). Other control
     characters, which SVG (XML) cannot hold, are drawn as their Unicode control
-    pictures (``\\x00`` -> ␀); lone surrogates become U+FFFD.
+    pictures (``\\x00`` -> ␀); lone surrogates become U+FFFD. ``newline`` is what a
+    newline becomes (``"\\\\l"`` ends left-justified lines).
     """
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
     out = []
@@ -35,7 +36,7 @@ def quote(text: str) -> str:
         elif ch == "&":
             out.append("&amp;")
         elif ch == "\n":
-            out.append("\\n")
+            out.append(newline)
         elif ch == "\t":
             out.append(" ")
         elif ch == "\r":
