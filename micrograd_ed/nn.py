@@ -39,6 +39,7 @@ import numpy as np
 from micrograd_ed.engine import Value, dot
 from micrograd_ed.engine.batched import private_samples
 from micrograd_ed.engine.messages import check_real_array
+from micrograd_ed.engine.parameters import ParameterArray
 from micrograd_ed.serialize import (
     MAX_PARAMETERS,
     ModelFileError,
@@ -361,8 +362,11 @@ class Neuron(Module):
     """One neuron: a = activation(w . x + b).
 
     ``Neuron(2, "sigmoid")`` is logistic regression: a = sigma(w . x + b) is
-    P(label = 1 | x). The weights `w` (a list of `nin` Values) are drawn from
-    U(-a, a) by `init` (see :func:`init_bound`); the bias `b` starts at 0.
+    P(label = 1 | x). The weights `w` (a tuple of `nin` Values) are drawn from
+    U(-a, a) by `init` (see :func:`init_bound`); the bias `b` starts at 0. All
+    nin + 1 numbers live in one array, `parameter_array` (w then b), which
+    optimizers and batched passes read and write whole; ``w[i].data`` and
+    ``w[i].grad`` show its entries (micrograd_ed.engine.parameters).
 
     Random draws come from `rng` if given (a Layer passes its own), else from
     ``random.Random(seed)``. `index` = (layer, neuron) is the neuron's place in
@@ -385,11 +389,15 @@ class Neuron(Module):
         prefix = f"{layer},{n}," if layer is not None else ""
         if bound:
             rng = _make_rng(seed, rng, type(self).__name__)
-            self.w = [Value(rng.uniform(-bound, bound), f"w[{prefix}{i}]")
-                      for i in range(self.nin)]
+            draws = [rng.uniform(-bound, bound) for _ in range(self.nin)]
         else:
-            self.w = [Value(0.0, f"w[{prefix}{i}]") for i in range(self.nin)]
-        self.b = Value(0.0, f"b[{layer},{n}]" if layer is not None else "b")
+            draws = [0.0] * self.nin
+        labels = [f"w[{prefix}{i}]" for i in range(self.nin)]
+        labels.append(f"b[{layer},{n}]" if layer is not None else "b")
+        #: the neuron's numbers, w_0 .. w_{nin-1} then b, as one array (engine/parameters.py)
+        self.parameter_array = ParameterArray([*draws, 0.0], labels)
+        self.w = self.parameter_array.first(self.nin)   # a tuple of `nin` Parameters
+        self.b = self.parameter_array.values[-1]
         self.scope = (layer, n)
         where = f"[{layer},{n}]" if layer is not None else ""
         self._labels = (f"z{where}", f"a{where}")

@@ -24,7 +24,8 @@ objects, calling functions and looking up names, so:
        table    None       k        tuple(parents)   per-sample table (batched.py)
 
    A table node's k says how many of its first parents held plain numbers when it was made
-   (`plain_parents`), so backward() adds their batch sums without testing each one.
+   (`plain_parents`), so backward() adds their batch sums without testing each one; when
+   they are array-backed Weights (parameters.py), k is the Weights, and the walks skip them.
    `label` and `scope` sit in slots most nodes leave empty; properties supply the defaults.
    (Not a class-wide ``__getattr__``: defining one makes every attribute read about 3x slower,
    because Python then stops specialising slot reads.)
@@ -191,8 +192,11 @@ def _check(v) -> None:
 
 
 def plain_parents(v) -> int:
-    """How many of table node v's first parents held plain numbers (not batches)."""
-    return v._d0
+    """How many of table node v's first parents held plain numbers (not batches). The node
+    keeps that count, or the Weights themselves when those parents are a neuron's
+    array-backed weights (parameters.py: backward then adds their grads as one array)."""
+    k = v._d0
+    return k if k.__class__ is int else len(k)
 
 
 # ------------------------------------------------- technique 3: inline + and *
