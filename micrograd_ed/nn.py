@@ -40,6 +40,7 @@ from micrograd_ed.engine import Value, dot
 from micrograd_ed.engine.batched import private_samples
 from micrograd_ed.engine.messages import check_real_array
 from micrograd_ed.engine.parameters import ParameterArray
+from micrograd_ed.engine.stacked import stack
 from micrograd_ed.serialize import (
     MAX_PARAMETERS,
     ModelFileError,
@@ -167,6 +168,12 @@ def as_inputs(x: Any, nin: int, where: object) -> Inputs:
     return x
 
 
+def _batched_values(x: Inputs) -> bool:
+    """Is `x` a list of Values of which at least one holds a batch?"""
+    return (x.__class__ is list and all(isinstance(v, Value) for v in x)
+            and any(v.data.__class__ is np.ndarray for v in x))
+
+
 # --------------------------------------------------------------- modules
 class Module:
     """Base class: something with parameters (Values that training changes)."""
@@ -179,8 +186,11 @@ class Module:
         return out
 
     def parameters(self) -> list[Value]:
-        """Every parameter, in the order of :meth:`named_parameters`."""
-        return [p for _, p in self.named_parameters()]
+        """Every parameter, in the order of :meth:`named_parameters` (without making names)."""
+        out = self._own_values()
+        for _, child in self._children():
+            out.extend(child.parameters())
+        return out
 
     def num_parameters(self) -> int:
         return len(self.parameters())
@@ -314,6 +324,9 @@ class Module:
     def _own_parameters(self) -> list[tuple[str, Value]]:
         return []
 
+    def _own_values(self) -> list[Value]:
+        return [p for _, p in self._own_parameters()]
+
     def _children(self) -> list[tuple[str, Module]]:
         return []
 
@@ -423,6 +436,9 @@ class Neuron(Module):
     def _own_parameters(self) -> list[tuple[str, Value]]:
         return [*((f"w.{i}", wi) for i, wi in enumerate(self.w)), ("b", self.b)]
 
+    def _own_values(self) -> list[Value]:
+        return [*self.w, self.b]
+
     config_fields = ("nin", "activation")
     size_fields = ("nin",)
 
@@ -462,7 +478,13 @@ class Layer(Module):
         return out[0] if self.nout == 1 else out
 
     def forward(self, x: Inputs) -> list[Value]:
-        """Every neuron on the same checked input list; always a list."""
+        """Every neuron on the same checked input list; always a list.
+
+        Inputs that are Values holding a batch (a hidden layer's) are first stacked into one
+        node (engine/stacked.py), so the neurons send their gradients back a matrix each.
+        """
+        if len(self.neurons) > 1 and _batched_values(x):
+            x = stack(x)
         return [n.forward(x) for n in self.neurons]
 
     def _children(self) -> list[tuple[str, Module]]:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from micrograd_ed.engine import fastwalk
 from micrograd_ed.engine.anomaly import anomaly_enabled, check_backward
 from micrograd_ed.engine.batched import check_seed, contribution, is_batch, table_grads
+from micrograd_ed.engine.stacked import is_stack, stack_grads
 
 if TYPE_CHECKING:
     from micrograd_ed.engine.value import Value
@@ -113,6 +114,8 @@ def _walk(root, check: bool) -> None:
         table = v.table
         if table is not None:
             table_grads(v, g, table)
+        elif is_stack(v):
+            stack_grads(v, g)
         else:
             for p, d in zip(v.parents, v.local_grads):
                 p.grad += contribution(d * g, p)

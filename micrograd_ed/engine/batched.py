@@ -171,26 +171,35 @@ def table_grads(v, g: Data, table: np.ndarray) -> None:
 
     A plain-number parent gets sum_b table[i, b] * g_b: for all of them together that is the
     matrix product ``table @ g`` (one numpy call for the n weights of a neuron). A batched
-    parent gets its row times g, sample by sample. The node knows how many of its first
-    parents are plain numbers (`speed.plain_parents`), so the loop over a neuron's weights
-    need not test each one; when they are a neuron's array-backed Weights (parameters.py),
-    their grads are added as one array slice, with no loop at all.
+    parent gets its row times g, sample by sample; a stack parent (stacked.py) gets all the
+    remaining rows times g, as one matrix. The node knows how many of its first parents are
+    plain numbers (`speed.plain_parents`), so the loop over a neuron's weights need not test
+    each one; when they are a neuron's array-backed Weights (parameters.py), their grads are
+    added as one array slice, with no loop at all.
     """
-    sums = table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g
     parents, k = v._p1, v._d0
-    if k.__class__ is not int:          # Weights: grad[:n] += sums[:n] in one numpy call
-        k, grads = len(k), k.grads
+    weights = None
+    if k.__class__ is not int:
+        weights, k = k, len(k)
+    rest = len(parents) - k
+    stacked = rest == 1 and parents[k].op == "stack"    # the rows after k are one stack's
+    # (All rows, even where only the first k sums are used: numpy's matrix-vector product
+    # then adds in the same order for a stack as for a list of inputs, to the last bit.)
+    sums = table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g
+    if weights is not None:             # Weights: grad[:n] += sums[:n] in one numpy call
+        grads = weights.grads
         grads += sums[:k]
-        if k == len(parents):
-            return
-        sums = sums.tolist()
     else:
-        sums = sums.tolist()
-        for p, s in zip(parents[:k], sums):
+        for p, s in zip(parents[:k], sums.tolist()):
             p.grad += s
-        if k == len(parents):
-            return
+    if not rest:
+        return
     rows = table[k:] * g                # the batched parents' shares, in one numpy call
+    if stacked:
+        p = parents[k]
+        p.grad = p.grad + rows
+        return
+    sums = sums.tolist()
     for i in range(k, len(parents)):
         p = parents[i]
         if p.data.__class__ is _ndarray:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from micrograd_ed.engine.batched import contribution, table_grads
+from micrograd_ed.engine.stacked import STACK, stack_grads
 
 _ndarray = np.ndarray
 
@@ -110,6 +111,8 @@ def batched_chain_rule(root) -> None:
                 k = v._d0
                 if k.__class__ is not int:
                     parents = parents[len(k):]
+            elif v.op == STACK:
+                stack_grads(v, g)
             else:
                 for p, d in zip(parents, table):
                     p.grad += contribution(d * g, p)

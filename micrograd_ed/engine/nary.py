@@ -10,11 +10,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from micrograd_ed.engine import batched
+from micrograd_ed.engine import batched, stacked
 from micrograd_ed.engine.batched import is_batch
 from micrograd_ed.engine.messages import check_real_array, constant
 from micrograd_ed.engine.parameters import Weights
 from micrograd_ed.engine.speed import all_values, gather, nary
+from micrograd_ed.engine.stacked import is_stack
 from micrograd_ed.engine.value import Value, _operand
 
 _ndarray = np.ndarray
@@ -38,6 +39,11 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
             raise TypeError(f"dot: the weights must be Values, got {type(wi).__name__} "
                             f"at position {i}")
     n = len(w)
+    if x.__class__ is Value and is_stack(x):      # a layer's batched inputs as one node
+        if W is None and (W := gather([wi.data for wi in w], n)) is None:
+            raise TypeError("dot: weights holding batches cannot read a stack of inputs; "
+                            "pass the inputs as a list")
+        return stacked.dot_stack(w, x, W, w if w.__class__ is Weights else n, label)
     if isinstance(x, _ndarray):
         if x.ndim == 2:                                     # rows are samples
             return batched.dot_matrix(w, x, label, W)

@@ -92,7 +92,13 @@ class Node:
     def local_grads(self) -> tuple:
         """``local_grads[i]`` = d self / d parents[i], computed in the forward pass."""
         if self._p0 is None:
-            return tuple(self._d1) if self._d1.__class__ is _ndarray else self._d1
+            table = self._d1
+            if table.__class__ is not _ndarray:
+                return table
+            if self._p1[-1].op != "stack":
+                return tuple(table)
+            k = plain_parents(self)             # a dot over a stack: its rows are the last
+            return (*table[:k], table[k:])
         return (self._d0,) if self._p1 is None else (self._d0, self._d1)
 
     @property
