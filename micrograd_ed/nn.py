@@ -38,6 +38,7 @@ import numpy as np
 
 from micrograd_ed.engine import Value, dot
 from micrograd_ed.engine.batched import private_samples
+from micrograd_ed.engine.layerwise import bias_and_activation
 from micrograd_ed.engine.messages import check_real_array
 from micrograd_ed.engine.parameters import ParameterArray
 from micrograd_ed.engine.stacked import stack
@@ -483,9 +484,17 @@ class Layer(Module):
         Inputs that are Values holding a batch (a hidden layer's) are first stacked into one
         node (engine/stacked.py), so the neurons send their gradients back a matrix each.
         """
-        if len(self.neurons) > 1 and _batched_values(x):
+        if len(self.neurons) == 1:
+            return [self.neurons[0].forward(x)]
+        if _batched_values(x):
             x = stack(x)
-        return [n.forward(x) for n in self.neurons]
+        elif not isinstance(x, np.ndarray):
+            return [n.forward(x) for n in self.neurons]
+        # a batch: every neuron's dot, then z = dot + b and a = f(z) for the whole layer at
+        # once (engine/layerwise.py; the same nodes as Neuron.forward, in fewer numpy calls)
+        ns = self.neurons
+        return bias_and_activation([dot(n.w, x) for n in ns], [n.b for n in ns], ns[0]._act,
+                                   [n._labels for n in ns], [n.scope for n in ns])
 
     def _children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{n}", neuron) for n, neuron in enumerate(self.neurons)]

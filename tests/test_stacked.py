@@ -79,3 +79,34 @@ def test_stack_refuses_inputs_without_one_batch_size():
         stack([Value(np.array([1.0, 2.0])), Value(np.array([1.0, 2.0, 3.0]))])
     with pytest.raises(ValueError, match="no batch"):
         stack([Value(1.0)])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear", "step"])
+def test_a_layer_on_a_batch_makes_the_nodes_its_neurons_make_one_by_one(activation):
+    """engine/layerwise.py: the same nodes (slots, labels, scopes) and the same numbers."""
+    from micrograd_ed.nn import Layer
+
+    layer = Layer(3, 4, activation, seed=1, index=2)
+    X = np.linspace(-2, 2, 21).reshape(7, 3)
+    together = layer.forward(np.array(X))
+    apart = [n.forward(np.array(X)) for n in layer.neurons]
+    def chain(v):                       # the neuron's nodes: [a,] z, then its dot
+        out = [v]
+        while out[-1].op != "dot":
+            out.append(out[-1].parents[0])
+        return out
+
+    for a, b in zip(together, apart):
+        assert len(chain(a)) == len(chain(b)) == (2 if activation == "linear" else 3)
+        for u, v in zip(chain(a), chain(b)):
+            assert (u.op, u.label, u.scope, len(u.parents)) == (v.op, v.label, v.scope,
+                                                                len(v.parents))
+            assert u.data.tolist() == v.data.tolist()
+            assert [np.asarray(d).tolist() for d in u.local_grads] == \
+                [np.asarray(d).tolist() for d in v.local_grads]
+    loss = sum((a * a).mean() for a in together)
+    loss.backward()
+    grads = [p.grad for p in layer.parameters()]
+    layer.zero_grad()
+    sum((a * a).mean() for a in apart).backward()
+    assert [p.grad for p in layer.parameters()] == grads
