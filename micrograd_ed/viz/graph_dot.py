@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from micrograd_ed.engine import Value
+from micrograd_ed.viz import graph_order, style
 from micrograd_ed.viz import legend as legend_mod
-from micrograd_ed.viz import style
 from micrograd_ed.viz.dot import Raw, attrs, lines, quote
 from micrograd_ed.viz.estimate import box, drawing_size
 from micrograd_ed.viz.graph_plan import Edge, Plan
@@ -71,21 +71,18 @@ class GraphWriter:
         joined: dict[str, list[str]] = {}
         edges = self.edges(home, joined)
         head = ["digraph micrograd {",
-                f"  graph {attrs(self.graph_attrs(rankdir, title))};",
+                f"  graph {attrs(self.graph_attrs(rankdir, title, bool(boxed)))};",
                 f"  node {attrs(self.node_defaults())};",
                 f"  edge {attrs(self.edge_defaults())};"]
-        chains = [c for c in self.p.order_groups() if len(c) > 1]
+        inside, top = graph_order.order_statements(self.p.order_groups(), home, rankdir)
         boxes = []
         for name, label, members in boxed:
-            inside = set(members)
-            mine = [c for c in chains if inside.issuperset(c)]
-            chains = [c for c in chains if c not in mine]
             boxes.append(f"  subgraph {name} {{")
             boxes.append(f"    graph {attrs(self.cluster_attrs() | {'label': label})};")
             boxes.append("    " + " ".join(members + joined.get(name, [])) + ";")
-            boxes += ["  " + _chain(c, False) for c in mine]
+            boxes += inside.get(name, [])
             boxes.append("  }")
-        inner = body + boxes + edges + [_chain(c, bool(boxes)) for c in chains]
+        inner = body + boxes + edges + top
         if legend:
             inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), rankdir)
         return "\n".join(head + inner + ["}", ""])
@@ -283,11 +280,13 @@ class GraphWriter:
         return {"shape": "ellipse", "style": "filled", "fillcolor": "#f3f3f3",
                 "color": "#999999", "margin": "0.04,0.02", "height": 0.3}
 
-    def graph_attrs(self, rankdir: str, title: str | None) -> dict[str, object]:
+    def graph_attrs(self, rankdir: str, title: str | None,
+                    boxed: bool = False) -> dict[str, object]:
         t = self.t
         a: dict[str, object] = {"rankdir": rankdir, "fontname": FONTNAME,
                                 "fontsize": t.title_fontsize, "nodesep": t.nodesep,
                                 "ranksep": t.ranksep, "pad": 0.1}
+        a |= graph_order.graph_attrs(boxed)      # keeps neurons in index order in boxes
         if title:
             a |= {"label": Raw(quote(title)), "labelloc": "t"}
         return a
@@ -311,14 +310,6 @@ def _edge_lines(*parts: str) -> str:
     label flush against its line; the SVG post-processing removes the spaces again, so
     the text keeps a gap to the line)."""
     return lines(*(f"{PAD}{p}{PAD}" for p in parts if p))
-
-
-def _chain(names: list[str], across_clusters: bool) -> str:
-    """Invisible edges that keep ``names`` in this order within their rank."""
-    chain = " -> ".join(names)
-    if across_clusters:
-        return f"  {chain} [style=invis, minlen=0];"
-    return f"  {{rank=same; {chain} [style=invis];}}"
 
 
 def _op_text(v: Value, r: Reader) -> str:

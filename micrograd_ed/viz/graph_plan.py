@@ -94,10 +94,11 @@ class Plan:
         return self.box_of(v) is None
 
     # -------------------------------------------------------------- order
-    def order_groups(self) -> list[list[str]]:
-        """DOT names that must be drawn in index order, one list per kind of node:
-        the inputs x[i]; each neuron's weights w[l,n,i]; each layer's neurons (its dot,
-        z and a nodes, or its collapsed neurons), neuron 0 first."""
+    def order_groups(self) -> dict[tuple, list[tuple[int, str]]]:
+        """DOT names that must be drawn in index order, as (index, name) lists by kind:
+        ``("x",)`` the inputs x[i]; ``("w", l, n)`` the weights w[l,n,i] of neuron n of
+        layer l; ``(role, l)`` with role "dot", "z", "a" or "neuron" (collapsed) each
+        layer's neurons, neuron 0 first; ``("xv", l)`` inputs given as Values."""
         found: dict[tuple, dict[int, str]] = {}
 
         def put(key: tuple, index: object, name: str | None) -> None:
@@ -127,7 +128,7 @@ class Plan:
                     for i, x in enumerate(v.parents[len(params):]):
                         if not x.op and x not in self.ghosted:
                             put(("xv", s[0]), i, self.box_of(x))
-        return [[names[i] for i in sorted(names)] for names in found.values()]
+        return {key: sorted(names.items()) for key, names in found.items()}
 
     # -------------------------------------------------------------- edges
     def _ghosted(self) -> set[Value]:
