@@ -8,7 +8,10 @@ A neuron computes::
 A `Layer` is a list of neurons that read the same inputs; an `MLP` feeds each
 layer's outputs to the next. Every weight is a `Value` labelled ``w[l,n,i]``
 (layer, neuron, input) and every bias ``b[l,n]``, and the nodes a neuron makes
-carry ``scope = (layer, neuron)`` so a picture can group them.
+carry ``scope = (layer, neuron)`` so a picture can group them. A neuron keeps
+its nin + 1 numbers in one array (``parameter_array``; its weights and bias
+are `Parameter` Values that show the entries), so optimizers and batches can
+work on whole arrays (micrograd_ed.engine.parameters).
 
 The same code runs in two modes:
 
