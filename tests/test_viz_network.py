@@ -112,3 +112,25 @@ def test_a_layer_or_a_single_neuron_draws_too():
     assert len(edges(draw_network(Neuron(4, "sigmoid")).source)) == 4
     with pytest.raises(TypeError, match="MLP, Layer or Neuron"):
         draw_network(object())
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("x", [None, [1.0, 0.0]], ids=["weights", "activations"])
+def test_layers_are_evenly_spaced_and_wide_apart_for_many_lines(rankdir, x):
+    """MLP(2,[16,16,1]) (the moons net): 32, 256 and 16 weights between its layers. Every
+    gap between two layers is as wide as the others, and the 256 lines between the two
+    layers of 16 get at least a quarter of a layer's length (not a sliver)."""
+    import json
+
+    from micrograd_ed.viz.backends import render
+
+    layout = json.loads(render(draw_network(MLP(2, [16, 16, 1], seed=0), x,
+                                            rankdir=rankdir).source, "json"))
+    pos = {o["name"]: [float(v) for v in o["pos"].split(",")]
+           for o in layout["objects"] if "pos" in o}
+    k = 0 if rankdir == "LR" else 1                     # the axis across the layers
+    centres = [pos[n][k] for n in ("x0", "h1_0", "h2_0", "h3_0")]
+    gaps = [abs(b - a) for a, b in zip(centres, centres[1:])]
+    assert max(gaps) <= 1.05 * min(gaps), gaps
+    length = abs(pos["h1_15"][1 - k] - pos["h1_0"][1 - k])   # layer 1, neuron 0 to 15
+    assert min(gaps) >= 0.25 * length, (gaps, length)

@@ -44,8 +44,8 @@ def draw_network(model, x: Sequence[float] | None = None, *, show: str = "weight
 
     Every weight's number sits on its edge, in a box the edge runs into and
     out of, so crossing edges cannot be confused; with more than 30 weights
-    between layers the numbers are dropped (the legend says so) and colour and
-    width show them.
+    between some two layers the numbers are dropped everywhere (the legend says
+    so; the layers stay evenly spaced) and colour and width show them.
     """
     th = get_theme(theme, net_fontsize=fontsize, net_edge_fontsize=edge_fontsize)
     precision = 3 if precision is None else precision

@@ -7,6 +7,12 @@ the number is on its edge whatever crosses it, and Graphviz keeps every line out
 of every other box. The weight boxes of one gap are ordered by receiving neuron,
 then by input, so the lines from a box to its neuron never cross.
 
+Layers are evenly spaced: the numbers are written in every gap or in none (a gap
+with boxes is a rank wider than one without), the legend has a rank of its own
+after the last layer (in the last layer's rank it would widen the last gap), and
+a gap of many lines is at least :data:`READABLE` of its taller layer's length
+(the 256 lines between two layers of 16 do not squeeze into a sliver).
+
 SVG ids: ``x<i>`` for input i, ``h<c>_<j>`` for neuron j of layer c (1-based
 columns), ``w<c>_<j>_<i>`` for the weight from input i of neuron j in column
 c (its box, or its edge when unlabelled), ``w<c>_<j>_<i>_in``/``_out`` for the
@@ -23,7 +29,9 @@ from micrograd_ed.viz.dot import Raw, attrs, fmt, lines, quote
 from micrograd_ed.viz.estimate import box
 from micrograd_ed.viz.themes import FONTNAME, Theme
 
-LABEL_EDGES = 30   # write each weight on its edge when a gap has at most this many
+LABEL_EDGES = 30   # write each weight on its edge when every gap has at most this many
+READABLE = 0.25    # a gap of many lines is at least this fraction of its taller layer...
+MANY_LINES = 40    # ... when it holds at least this many lines
 _SYMBOL = {"sigmoid": "\u03c3", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU",
            "softplus": "softplus", "linear": "", "identity": "", "none": "", "": ""}
 
@@ -41,8 +49,12 @@ class NetWriter:
                   for i, j in self.gaps[c - 1] if i is not None and j is not None]
         self.scale = style.Scale(values)
         self.largest = self.scale.hi
-        self.labelled = [sum(1 for i, j in gap if i is not None and j is not None) <= LABEL_EDGES
-                         and not self.big for gap in self.gaps]
+        # numbers in every gap or in none: a gap of numbered weights has a rank of its own
+        # for their boxes, and the layers are spaced evenly only if every gap has one
+        numbered = not self.big and all(
+            sum(1 for i, j in gap if i is not None and j is not None) <= LABEL_EDGES
+            for gap in self.gaps)
+        self.labelled = [numbered] * len(self.gaps)
 
     def value(self, col: int, i: int | None, j: int | None) -> float:
         w = self.layers[col - 1][j].w[i]
@@ -63,7 +75,9 @@ class NetWriter:
         anchor = self.name(len(self.cols) - 1, self.cols[-1][-1])
         width = legend_mod.width_for(rankdir, self.width_estimate(rankdir), 0.0)
         legend = legend_mod.pack(self.legend_phrases(), width, self.t.legend_fontsize)
-        out += legend_mod.node(legend, self.t.legend_fontsize, anchor, rankdir)
+        # in its own rank after the last layer (in the last layer's rank it would make the
+        # last gap wider than the others): under it in TB, beside it in LR
+        out += legend_mod.node(legend, self.t.legend_fontsize, anchor, "TB")
         head = ["digraph network {", f"  graph {attrs(self.graph(title, rankdir))};"]
         return "\n".join([*head, *out, "}", ""])
 
@@ -71,12 +85,48 @@ class NetWriter:
         t = self.t
         return {"rankdir": rankdir, "fontname": FONTNAME, "fontsize": t.title_fontsize,
                 "label": Raw(quote(title)), "labelloc": "t", "pad": 0.1,
-                "nodesep": 0.06 if self.big else 0.12,
-                "ranksep": 1.4 if self.big else 0.35}
+                "nodesep": self.nodesep, "ranksep": self.ranksep(rankdir)}
+
+    @property
+    def nodesep(self) -> float:
+        return 0.06 if self.big else 0.12
+
+    @property
+    def radius(self) -> float:
+        """The neurons' radius in inches."""
+        return self.t.net_radius * (0.5 if self.big else (1.15 if self.acts is not None else 1))
+
+    def ranksep(self, rankdir: str) -> float:
+        """The rank separation (inches) that leaves every gap between two layers at least
+        :data:`READABLE` of the taller layer's length when it holds many lines (so 256
+        lines between two layers of 16 do not squeeze into a sliver), else 0.35 in."""
+        side = rankdir in ("LR", "RL")
+        thick, extent = [], []
+        for col, shown in enumerate(self.cols):
+            sizes = [self._size(self.header_text(col), self.t.cluster_fontsize)]
+            d = 144 * self.radius
+            for i in shown:
+                sizes.append(self._size(f"\u2026\n{self.sizes[col] - len(shown) + 1} more",
+                                        self.t.net_fontsize) if i is None else (d, d))
+            thick.append(max(w if side else h for w, h in sizes))
+            extent.append(sum(h if side else w for w, h in sizes)
+                          + 72 * self.nodesep * (len(sizes) - 1))
+        sep = 0.35 * 72
+        for c, gap in enumerate(self.gaps, start=1):
+            if len(gap) >= MANY_LINES:
+                want = READABLE * max(extent[c - 1], extent[c])
+                sep = max(sep, want - (thick[c - 1] + thick[c]) / 2)
+        return round(sep / 72, 2)
+
+    @staticmethod
+    def _size(text: str, fontsize: float) -> tuple[float, float]:
+        """Size in points of a plain-text node: its label, margins, Graphviz's minimum."""
+        w, h = box(text, fontsize, 0.0)
+        return max(w + 15.84, 54.0), max(h + 7.92, 36.0)
 
     def node_defaults(self) -> dict[str, object]:
         t = self.t
-        r = t.net_radius * (0.5 if self.big else (1.15 if self.acts is not None else 1.0))
+        r = self.radius
         return {"shape": "circle", "style": "filled", "fixedsize": "true", "width": 2 * r,
                 "fontname": FONTNAME, "fontsize": t.net_fontsize * (0.8 if self.big else 1),
                 "color": "#555555"}
@@ -90,16 +140,17 @@ class NetWriter:
         out.append("  {rank=same; " + " -> ".join(names) + " [style=invis];}")
         return out
 
-    def header(self, col: int) -> dict[str, object]:
+    def header_text(self, col: int) -> str:
         n = self.sizes[col]
         if col == 0:
-            text = f"input\n{n} value{'s' if n > 1 else ''}"
-        else:
-            act = self.layers[col - 1][0].activation
-            kind = "output" if col == len(self.cols) - 1 else f"hidden {col}"
-            text = f"{kind}\n{n} neuron{'s' if n > 1 else ''}, {act}"
-        return {"id": f"head{col}", "label": text, "shape": "plaintext", "style": "",
-                "fixedsize": "false", "fontsize": self.t.cluster_fontsize}
+            return f"input\n{n} value{'s' if n > 1 else ''}"
+        act = self.layers[col - 1][0].activation
+        kind = "output" if col == len(self.cols) - 1 else f"hidden {col}"
+        return f"{kind}\n{n} neuron{'s' if n > 1 else ''}, {act}"
+
+    def header(self, col: int) -> dict[str, object]:
+        return {"id": f"head{col}", "label": self.header_text(col), "shape": "plaintext",
+                "style": "", "fixedsize": "false", "fontsize": self.t.cluster_fontsize}
 
     def neuron(self, col: int, i: int | None) -> dict[str, object]:
         name = self.name(col, i)
