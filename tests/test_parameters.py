@@ -116,3 +116,20 @@ def test_an_optimizer_names_a_non_finite_gradient_of_an_array_parameter():
     with pytest.raises(FloatingPointError, match=r"w\[0,1,0\]"):
         opt.step()
     assert [p.data for p in model.parameters()] == before
+
+
+def test_a_deep_copy_of_a_model_has_its_own_arrays_and_the_same_numbers():
+    import copy
+
+    model = MLP(2, [3, 1], seed=7)
+    model.parameters()[0].grad = 0.25
+    twin = copy.deepcopy(model)
+    assert [p.data for p in twin.parameters()] == [p.data for p in model.parameters()]
+    assert twin.parameters()[0].grad == 0.25
+    n, m = model.layers[0].neurons[0], twin.layers[0].neurons[0]
+    assert m.w[0] is m.parameter_array.values[0] and m.b is m.parameter_array.values[-1]
+    assert m.w.array is m.parameter_array
+    m.w[0].data = 9.0
+    assert n.w[0].data != 9.0 and m.parameter_array.data[0] == 9.0
+    assert twin([0.5, -1.0]).data == pytest.approx(
+        twin.layers[1]([a for a in twin.layers[0]([0.5, -1.0])]).data)

@@ -21,6 +21,7 @@ weights as one array too (`Weights.numbers`), and only its backward pays it, edg
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -60,6 +61,16 @@ class ParameterArray:
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def __deepcopy__(self, memo: dict) -> ParameterArray:
+        """A copy with its own arrays (``copy.deepcopy(model)`` snapshots a model); the
+        copied Parameters are its values, in `memo`, so references to them stay consistent."""
+        new = ParameterArray(self.data, [p.label for p in self.values])
+        new.grad[:] = self.grad
+        memo[id(self)] = new
+        for old, p in zip(self.values, new.values):
+            memo[id(old)] = p
+        return new
 
     def first(self, n: int) -> Weights:
         """The first `n` parameters as one `Weights` sequence (a neuron's w, before its b)."""
@@ -106,6 +117,9 @@ class Parameter(Value):
         """The ParameterArray that holds this parameter's numbers."""
         return self._array
 
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        return copy.deepcopy(self._array, memo).values[self._i]
+
 
 class Weights(tuple):
     """The first n Parameters of a ParameterArray, as a tuple (a neuron's weights).
@@ -120,6 +134,12 @@ class Weights(tuple):
         self = super().__new__(cls, array.values[:n])
         self.array = array
         return self
+
+    def __copy__(self) -> Weights:
+        return self                     # a tuple: nothing to copy
+
+    def __deepcopy__(self, memo: dict) -> Weights:
+        return Weights(copy.deepcopy(self.array, memo), len(self))
 
     @property
     def numbers(self) -> np.ndarray:
