@@ -43,7 +43,7 @@ from micrograd_ed.engine import Value, dot
 from micrograd_ed.engine.batched import private_samples
 from micrograd_ed.engine.layerwise import bias_and_activation
 from micrograd_ed.engine.messages import check_real_array
-from micrograd_ed.engine.parameters import ParameterArray
+from micrograd_ed.engine.parameters import ParameterArray, arrays_of
 from micrograd_ed.engine.stacked import stack
 from micrograd_ed.serialize import (
     MAX_PARAMETERS,
@@ -201,8 +201,14 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (grads accumulate over backward calls)."""
-        for p in self.parameters():
-            p.grad = 0.0
+        params = self.parameters()
+        runs = arrays_of(params)        # a neuron's grads are one array: zero it whole
+        if runs is None:
+            for p in params:
+                p.grad = 0.0
+            return
+        for array, start, stop in runs:
+            array.grad[start:stop] = 0.0
 
     def state_dict(self) -> dict[str, float]:
         """``{dotted name: value}`` for every parameter: plain floats, JSON-ready."""
