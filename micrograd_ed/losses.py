@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from micrograd_ed.engine import Value, dot, fused_sum
+from micrograd_ed.engine.speed import nary
 
 _LOG_FLOOR = -100.0            # log terms of the BCE are clamped here, as torch.nn.BCELoss does
 _TINY = math.exp(_LOG_FLOOR)
@@ -353,10 +354,14 @@ def _ce_one(logits: object, y: object, where: str = "") -> Value:
 
 
 def _ce_batched(zs: list[Value], targets: object) -> Value:
-    """Mean over samples of ln sum_k e^{s_k} - sum_k mask_k s_k, with one-hot masks.
+    """The batch's mean cross-entropy as ONE node, with softmax's gradient as its table:
 
-    mask_k is 1.0 for the samples whose target is class k, else 0.0, so the
-    sum picks s_y of each sample.
+        L = (1/B) sum_b [ ln sum_k e^{z_kb - m_b} - (z_{y_b}b - m_b) ],   m_b = max_k z_kb
+        dL/dz_kb = (a_kb - [y_b = k]) / B,                                a = softmax(z)
+
+    the lecture's "a - onehot(y)", per sample. (One example keeps the graph of every step,
+    `_ce_one`, for drawing and stepping through; a batch is for training, where the k
+    exps, sums and masks as separate nodes would only cost time. PyTorch fuses it too.)
     """
     B, k = zs[0].data.size, len(zs)
     y = np.asarray(targets)
@@ -371,9 +376,17 @@ def _ce_batched(zs: list[Value], targets: object) -> Value:
         i = int(np.argmax(bad))
         raise ValueError(f"cross_entropy: target index {int(y[i])} out of range for {k} "
                          f"logits (sample {i})")
-    shifted, _, total = _exp_shifted(zs)
-    picked = fused_sum(s * (y == c).astype(np.float64) for c, s in enumerate(shifted))
-    return (total.log() - picked).mean()
+    Z = np.stack([z.data for z in zs])                  # (k, B): row k = logit k
+    samples = np.arange(B)
+    shifted = Z - Z.max(axis=0)
+    e = np.exp(shifted)
+    total = e.sum(axis=0)
+    loss = float((np.log(total) - shifted[y, samples]).mean())
+    table = e / total                                   # a = softmax(z), per sample
+    table[y, samples] -= 1.0
+    table /= B
+    table.setflags(write=False)
+    return nary(loss, "cross_entropy", tuple(zs), table, 0)
 
 
 def cross_entropy(logits: Any, target: Any) -> Value:

@@ -8,7 +8,10 @@ A neuron computes::
 A `Layer` is a list of neurons that read the same inputs; an `MLP` feeds each
 layer's outputs to the next. Every weight is a `Value` labelled ``w[l,n,i]``
 (layer, neuron, input) and every bias ``b[l,n]``, and the nodes a neuron makes
-carry ``scope = (layer, neuron)`` so a picture can group them.
+carry ``scope = (layer, neuron)`` so a picture can group them. A neuron keeps
+its nin + 1 numbers in one array (``parameter_array``; its weights and bias
+are `Parameter` Values that show the entries), so optimizers and batches can
+work on whole arrays (micrograd_ed.engine.parameters).
 
 The same code runs in two modes:
 
@@ -38,7 +41,10 @@ import numpy as np
 
 from micrograd_ed.engine import Value, dot
 from micrograd_ed.engine.batched import private_samples
+from micrograd_ed.engine.layerwise import bias_and_activation
 from micrograd_ed.engine.messages import check_real_array
+from micrograd_ed.engine.parameters import ParameterArray
+from micrograd_ed.engine.stacked import stack
 from micrograd_ed.serialize import (
     MAX_PARAMETERS,
     ModelFileError,
@@ -166,6 +172,12 @@ def as_inputs(x: Any, nin: int, where: object) -> Inputs:
     return x
 
 
+def _batched_values(x: Inputs) -> bool:
+    """Is `x` a list of Values of which at least one holds a batch?"""
+    return (x.__class__ is list and all(isinstance(v, Value) for v in x)
+            and any(v.data.__class__ is np.ndarray for v in x))
+
+
 # --------------------------------------------------------------- modules
 class Module:
     """Base class: something with parameters (Values that training changes)."""
@@ -178,8 +190,11 @@ class Module:
         return out
 
     def parameters(self) -> list[Value]:
-        """Every parameter, in the order of :meth:`named_parameters`."""
-        return [p for _, p in self.named_parameters()]
+        """Every parameter, in the order of :meth:`named_parameters` (without making names)."""
+        out = self._own_values()
+        for _, child in self._children():
+            out.extend(child.parameters())
+        return out
 
     def num_parameters(self) -> int:
         return len(self.parameters())
@@ -313,6 +328,9 @@ class Module:
     def _own_parameters(self) -> list[tuple[str, Value]]:
         return []
 
+    def _own_values(self) -> list[Value]:
+        return [p for _, p in self._own_parameters()]
+
     def _children(self) -> list[tuple[str, Module]]:
         return []
 
@@ -361,8 +379,11 @@ class Neuron(Module):
     """One neuron: a = activation(w . x + b).
 
     ``Neuron(2, "sigmoid")`` is logistic regression: a = sigma(w . x + b) is
-    P(label = 1 | x). The weights `w` (a list of `nin` Values) are drawn from
-    U(-a, a) by `init` (see :func:`init_bound`); the bias `b` starts at 0.
+    P(label = 1 | x). The weights `w` (a tuple of `nin` Values) are drawn from
+    U(-a, a) by `init` (see :func:`init_bound`); the bias `b` starts at 0. All
+    nin + 1 numbers live in one array, `parameter_array` (w then b), which
+    optimizers and batched passes read and write whole; ``w[i].data`` and
+    ``w[i].grad`` show its entries (micrograd_ed.engine.parameters).
 
     Random draws come from `rng` if given (a Layer passes its own), else from
     ``random.Random(seed)``. `index` = (layer, neuron) is the neuron's place in
@@ -385,11 +406,15 @@ class Neuron(Module):
         prefix = f"{layer},{n}," if layer is not None else ""
         if bound:
             rng = _make_rng(seed, rng, type(self).__name__)
-            self.w = [Value(rng.uniform(-bound, bound), f"w[{prefix}{i}]")
-                      for i in range(self.nin)]
+            draws = [rng.uniform(-bound, bound) for _ in range(self.nin)]
         else:
-            self.w = [Value(0.0, f"w[{prefix}{i}]") for i in range(self.nin)]
-        self.b = Value(0.0, f"b[{layer},{n}]" if layer is not None else "b")
+            draws = [0.0] * self.nin
+        labels = [f"w[{prefix}{i}]" for i in range(self.nin)]
+        labels.append(f"b[{layer},{n}]" if layer is not None else "b")
+        #: the neuron's numbers, w_0 .. w_{nin-1} then b, as one array (engine/parameters.py)
+        self.parameter_array = ParameterArray([*draws, 0.0], labels)
+        self.w = self.parameter_array.first(self.nin)   # a tuple of `nin` Parameters
+        self.b = self.parameter_array.values[-1]
         self.scope = (layer, n)
         where = f"[{layer},{n}]" if layer is not None else ""
         self._labels = (f"z{where}", f"a{where}")
@@ -414,6 +439,9 @@ class Neuron(Module):
 
     def _own_parameters(self) -> list[tuple[str, Value]]:
         return [*((f"w.{i}", wi) for i, wi in enumerate(self.w)), ("b", self.b)]
+
+    def _own_values(self) -> list[Value]:
+        return [*self.w, self.b]
 
     config_fields = ("nin", "activation")
     size_fields = ("nin",)
@@ -454,8 +482,22 @@ class Layer(Module):
         return out[0] if self.nout == 1 else out
 
     def forward(self, x: Inputs) -> list[Value]:
-        """Every neuron on the same checked input list; always a list."""
-        return [n.forward(x) for n in self.neurons]
+        """Every neuron on the same checked input list; always a list.
+
+        Inputs that are Values holding a batch (a hidden layer's) are first stacked into one
+        node (engine/stacked.py), so the neurons send their gradients back a matrix each.
+        """
+        if len(self.neurons) == 1:
+            return [self.neurons[0].forward(x)]
+        if _batched_values(x):
+            x = stack(x)
+        elif not isinstance(x, np.ndarray):
+            return [n.forward(x) for n in self.neurons]
+        # a batch: every neuron's dot, then z = dot + b and a = f(z) for the whole layer at
+        # once (engine/layerwise.py; the same nodes as Neuron.forward, in fewer numpy calls)
+        ns = self.neurons
+        return bias_and_activation([dot(n.w, x) for n in ns], [n.b for n in ns], ns[0]._act,
+                                   [n._labels for n in ns], [n.scope for n in ns])
 
     def _children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{n}", neuron) for n, neuron in enumerate(self.neurons)]

@@ -9,7 +9,7 @@ from strategies import ValueOps, programs, run
 
 from micrograd_ed import Value, backward_order, detect_anomaly
 from micrograd_ed.engine import backward as backward_module
-from micrograd_ed.engine import speed
+from micrograd_ed.engine import fastwalk, speed
 
 SLOTS = ("data", "grad", "op", "_p0", "_d0", "_p1", "_d1", "_n", "_label", "_scope")
 
@@ -91,8 +91,9 @@ def test_backward_passes_gradients_on_in_exactly_backward_order(program):
 
 def test_a_scalar_graph_takes_the_fast_walk_even_after_batched_values(monkeypatch):
     walked = []
-    real = backward_module._walk
-    monkeypatch.setattr(backward_module, "_walk", lambda *a: (walked.append(a), real(*a)))
+    real = fastwalk.batched_chain_rule
+    monkeypatch.setattr(fastwalk, "batched_chain_rule",
+                        lambda *a: (walked.append(a), real(*a)))
     w = Value(0.5, label="w")
     (w * np.array([1.0, 2.0, 3.0])).mean().backward()     # a batched graph: the batched walk
     assert len(walked) == 1 and w.grad == 2.0                 # mean of x
@@ -113,3 +114,33 @@ def test_interior_counts_are_back_to_zero_after_every_walk():
     with detect_anomaly(), pytest.raises(FloatingPointError):
         big.backward(1e300)                 # the second edge overflows: the walk stops
     assert all(v._n == 0 for v in backward_module.topological_order(big) if v.op)
+
+
+def test_the_batched_fast_walk_passes_gradients_on_in_backward_order(monkeypatch):
+    """fastwalk.batched_chain_rule releases nodes in exactly backward_order's order (and
+    skips a neuron's array-backed Weights, which are leaves)."""
+    from micrograd_ed.nn import MLP
+
+    model = MLP(3, [4, 2], seed=3)
+    X = np.arange(15.0).reshape(5, 3) / 10
+    outs = model(X)
+    loss = (outs[0] * outs[1] + outs[0].tanh()).mean()
+    expected = backward_order(loss)
+    seen: list = []
+    real = fastwalk.table_grads
+
+    def traced_table_grads(v, g, table):
+        seen.append(v)
+        real(v, g, table)
+
+    monkeypatch.setattr(fastwalk, "table_grads", traced_table_grads)
+    monkeypatch.setattr(fastwalk, "contribution",
+                        lambda c, p, real=fastwalk.contribution: real(c, p))
+    loss.backward()
+    tables = [v for v in expected if v.table is not None]
+    assert seen == tables                         # the table nodes, in backward order
+    with detect_anomaly():                        # the plain walk gives the same grads
+        grads = [p.grad for p in model.parameters()]
+        model.zero_grad()
+        loss.backward()
+    assert [p.grad for p in model.parameters()] == grads

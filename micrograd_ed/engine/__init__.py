@@ -23,6 +23,12 @@ Read in this order (each file top to bottom):
     nary.py      ops with many operands as one node: dot, fused_sum
     speed.py     how it is made fast (slot layout, inline + and *, walks with counts in the
                  nodes): explained there once, not mixed into the math; fastwalk.py: the walks
+
+and, for training on batches (each explains its one technique at its top):
+
+    parameters.py  a neuron's weights and bias as ONE array, shown as Parameter Values
+    stacked.py     a hidden layer's batched inputs as one node (gradients a matrix at a time)
+    layerwise.py   a layer's + b and activation for all its neurons at once
 """
 
 from micrograd_ed.engine.value import Value  # noqa: I001 (value.py first: it binds speed.py)

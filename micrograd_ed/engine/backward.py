@@ -23,8 +23,9 @@ accumulate over calls, as in PyTorch (call `zero_grad` between steps).
 What runs. For a graph of plain floats backward() uses `fastwalk.count_uses` and
 `fastwalk.chain_rule`: these same two walks with the counts kept in the nodes and each step
 written out (speed.py says why; a test checks they pass gradients on in exactly the order
-`backward_order` lists). For a graph holding a batch, and inside detect_anomaly(), it runs
-`_walk` below, which is `release_order` plus batched.py's gradient rules and the checks.
+`backward_order` lists); for a graph holding a batch, `fastwalk.batched_chain_rule`, the same
+walk with batched.py's gradient rules. Inside detect_anomaly() it runs `_walk` below, which is
+`release_order` plus batched.py's rules and the checks.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 from micrograd_ed.engine import fastwalk
 from micrograd_ed.engine.anomaly import anomaly_enabled, check_backward
 from micrograd_ed.engine.batched import check_seed, contribution, is_batch, table_grads
+from micrograd_ed.engine.stacked import is_stack, stack_grads
 
 if TYPE_CHECKING:
     from micrograd_ed.engine.value import Value
@@ -93,8 +95,10 @@ def backward(root, gradient=None) -> None:
         table = fastwalk.count_uses(root)  # walk 1; also sets every interior grad to 0
         root.grad = seed
         check = anomaly_enabled()
-        if table or check or is_batch(seed):
-            _walk(root, check)
+        if check:
+            _walk(root, check)             # walk 2 with the anomaly checks
+        elif table or is_batch(seed):
+            fastwalk.batched_chain_rule(root)  # walk 2 with batched.py's rules
         else:
             fastwalk.chain_rule(root)      # walk 2, for plain floats
     except BaseException:               # e.g. an anomaly: leave every count at 0 again
@@ -110,6 +114,8 @@ def _walk(root, check: bool) -> None:
         table = v.table
         if table is not None:
             table_grads(v, g, table)
+        elif is_stack(v):
+            stack_grads(v, g)
         else:
             for p, d in zip(v.parents, v.local_grads):
                 p.grad += contribution(d * g, p)

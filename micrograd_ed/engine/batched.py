@@ -95,22 +95,25 @@ def reduce(x, op: str):
     return speed.nary(float(x.data.mean()), "mean", (x,), np.full((1, b), 1.0 / b), 0)
 
 
-def dot_matrix(w: list, X: np.ndarray, label: str):
+def dot_matrix(w: list, X: np.ndarray, label: str, W: np.ndarray | None = None):
     """z_b = sum_i w_i X[b, i] for a (B, n) sample matrix, as one table node.
 
     The table is X transposed (row i = dz/dw_i for every sample), taken from a private
     read-only copy (`private_samples`), so changing the caller's array later cannot change
     the gradients. A weight may itself be a batch (one value per sample); then z_b uses its
-    b-th entry.
+    b-th entry. `W`: the weights' numbers when they are one array already (parameters.py).
     """
     n = len(w)
     X = private_samples(X, "dot")
     if X.shape[1] != n:
         raise ValueError(f"dot: {n} weights but inputs with {X.shape[1]} columns")
     table = X.T
-    wd = [wi.data for wi in w]
-    W = speed.gather(wd, n)
-    plain = 0 if W is None else n                           # leading plain-number parents
+    if W is not None:                       # Weights (array-backed): keep them, not just n
+        plain = w
+    else:
+        wd = [wi.data for wi in w]
+        W = speed.gather(wd, n)
+        plain = 0 if W is None else n       # how many leading parents are plain numbers
     if W is None:                                           # batched weights
         for i, d in enumerate(wd):
             if d.__class__ is _ndarray and d.size != X.shape[0]:
@@ -136,9 +139,10 @@ def private_samples(X: np.ndarray, where: object) -> np.ndarray:
     return X
 
 
-def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str):
+def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str, array_backed: bool):
     """z_b = sum_i w_i x_i[b] for plain weights and Value inputs holding batches (the
-    layers after the first), as one table node: rows dz/dw_i = x_i, then dz/dx_i = w_i."""
+    layers after the first), as one table node: rows dz/dw_i = x_i, then dz/dx_i = w_i.
+    `array_backed`: w is a Weights (parameters.py), whose grads backward adds as one array."""
     sizes = {d.size for d in xd if d.__class__ is _ndarray}
     if len(sizes) > 1:
         raise ValueError(f"dot: the inputs hold different numbers of samples: {sorted(sizes)}")
@@ -148,7 +152,7 @@ def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str):
     table[n:] = W[:, None]
     table.setflags(write=False)
     X = table[:n]                                                    # (n, B)
-    v = speed.nary(W @ X, "dot", (*w, *x), table, len(w))
+    v = speed.nary(W @ X, "dot", (*w, *x), table, w if array_backed else len(w))
     if label:
         v.label = label
     return v
@@ -167,18 +171,39 @@ def table_grads(v, g: Data, table: np.ndarray) -> None:
 
     A plain-number parent gets sum_b table[i, b] * g_b: for all of them together that is the
     matrix product ``table @ g`` (one numpy call for the n weights of a neuron). A batched
-    parent gets its row times g, sample by sample. (The node knows how many of its first
-    parents are plain numbers, `speed.plain_parents`, so the loop over a neuron's weights
-    need not test each one.)
+    parent gets its row times g, sample by sample; a stack parent (stacked.py) gets all the
+    remaining rows times g, as one matrix. The node knows how many of its first parents are
+    plain numbers (`speed.plain_parents`), so the loop over a neuron's weights need not test
+    each one; when they are a neuron's array-backed Weights (parameters.py), their grads are
+    added as one array slice, with no loop at all.
     """
-    sums = (table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g).tolist()
-    parents, k = v._p1, speed.plain_parents(v)
-    for p, s in zip(parents[:k], sums):
-        p.grad += s
+    parents, k = v._p1, v._d0
+    weights = None
+    if k.__class__ is not int:
+        weights, k = k, len(k)
+    rest = len(parents) - k
+    stacked = rest == 1 and parents[k].op == "stack"    # the rows after k are one stack's
+    # (All rows, even where only the first k sums are used: numpy's matrix-vector product
+    # then adds in the same order for a stack as for a list of inputs, to the last bit.)
+    sums = table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g
+    if weights is not None:             # Weights: grad[:n] += sums[:n] in one numpy call
+        grads = weights.grads
+        grads += sums[:k]
+    else:
+        for p, s in zip(parents[:k], sums.tolist()):
+            p.grad += s
+    if not rest:
+        return
+    rows = table[k:] * g                # the batched parents' shares, in one numpy call
+    if stacked:
+        p = parents[k]
+        p.grad = p.grad + rows
+        return
+    sums = sums.tolist()
     for i in range(k, len(parents)):
         p = parents[i]
         if p.data.__class__ is _ndarray:
-            p.grad = p.grad + table[i] * g
+            p.grad = p.grad + rows[i - k]
         else:
             p.grad += sums[i]
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from micrograd_ed.engine.batched import contribution, table_grads
+from micrograd_ed.engine.stacked import STACK, stack_grads
+
 _ndarray = np.ndarray
 
 
@@ -17,9 +20,13 @@ def count_uses(root) -> bool:
     for v in iter(todo.pop, None):  # pop until the None at the bottom
         p = v._p0
         if p is None:               # an n-ary node: its parents are in a tuple
+            parents = v._p1
             if v._d1.__class__ is _ndarray:
                 table = True
-            for p in v._p1:
+                k = v._d0
+                if k.__class__ is not int:  # array-backed Weights first: leaves, skip them
+                    parents = parents[len(k):]
+            for p in parents:
                 n = p._n
                 if n is not None:   # (a leaf's is None)
                     if n:
@@ -80,6 +87,55 @@ def chain_rule(root) -> None:
         p = v._p1
         if p is not None:
             p.grad += v._d1 * g
+            n = p._n
+            if n is not None:
+                if n == 1:
+                    p._n = 0
+                    ready.append(p)
+                else:
+                    p._n = n - 1
+
+
+def batched_chain_rule(root) -> None:
+    """Walk 2 for a graph holding a batch: backward.py's `_walk` (batched.py's gradient
+    rules) with the counts in the nodes, and a table node's array-backed Weights skipped
+    when releasing (they are leaves; `table_grads` has added their grads as one array)."""
+    ready = [None, root]
+    for v in iter(ready.pop, None):
+        g = v.grad
+        p = v._p0
+        if p is None:
+            parents, table = v._p1, v._d1
+            if table.__class__ is _ndarray:
+                table_grads(v, g, table)
+                k = v._d0
+                if k.__class__ is not int:
+                    parents = parents[len(k):]
+            elif v.op == STACK:
+                stack_grads(v, g)
+            else:
+                for p, d in zip(parents, table):
+                    p.grad += contribution(d * g, p)
+            for p in parents:
+                n = p._n
+                if n is not None:
+                    if n == 1:
+                        p._n = 0
+                        ready.append(p)
+                    else:
+                        p._n = n - 1
+            continue
+        p.grad += contribution(v._d0 * g, p)
+        n = p._n
+        if n is not None:
+            if n == 1:
+                p._n = 0
+                ready.append(p)
+            else:
+                p._n = n - 1
+        p = v._p1
+        if p is not None:
+            p.grad += contribution(v._d1 * g, p)
             n = p._n
             if n is not None:
                 if n == 1:

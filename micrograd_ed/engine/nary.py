@@ -10,10 +10,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from micrograd_ed.engine import batched
+from micrograd_ed.engine import batched, stacked
 from micrograd_ed.engine.batched import is_batch
 from micrograd_ed.engine.messages import check_real_array, constant
+from micrograd_ed.engine.parameters import Weights
 from micrograd_ed.engine.speed import all_values, gather, nary
+from micrograd_ed.engine.stacked import is_stack
 from micrograd_ed.engine.value import Value, _operand
 
 _ndarray = np.ndarray
@@ -23,19 +25,28 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     """z = sum_i w_i x_i as ONE node (a neuron's weighted input).
 
     dz/dw_i = x_i and dz/dx_i = w_i. Inputs that are plain numbers are not nodes, so the node
-    has n parents (the w_i); Value inputs make it 2n (the w_i, then the x_i). For a batch,
+    has n parents (the w_i); Value inputs make it 2n (the w_i, then the x_i). Weights backed
+    by one array (a neuron's, parameters.py) are read as that array, not one by one. For a batch,
     `x` is a 2-D array with one row per sample (or a list of 1-D arrays, one per input): the
     node's data is then one z per sample (batched.dot_matrix).
     """
-    w = list(w)
-    if not all_values(w):
-        i, wi = next((i, wi) for i, wi in enumerate(w) if not isinstance(wi, Value))
-        raise TypeError(f"dot: the weights must be Values, got {type(wi).__name__} "
-                        f"at position {i}")
+    if w.__class__ is Weights:      # a neuron's weights, backed by one array (parameters.py)
+        W = w.numbers
+    else:
+        w, W = list(w), None
+        if not all_values(w):
+            i, wi = next((i, wi) for i, wi in enumerate(w) if not isinstance(wi, Value))
+            raise TypeError(f"dot: the weights must be Values, got {type(wi).__name__} "
+                            f"at position {i}")
     n = len(w)
+    if x.__class__ is Value and is_stack(x):      # a layer's batched inputs as one node
+        if W is None and (W := gather([wi.data for wi in w], n)) is None:
+            raise TypeError("dot: weights holding batches cannot read a stack of inputs; "
+                            "pass the inputs as a list")
+        return stacked.dot_stack(w, x, W, w if w.__class__ is Weights else n, label)
     if isinstance(x, _ndarray):
         if x.ndim == 2:                                     # rows are samples
-            return batched.dot_matrix(w, x, label)
+            return batched.dot_matrix(w, x, label, W)
         if x.ndim != 1:
             raise ValueError(f"dot: inputs must be a list, a 1-D array or a (B, {n}) array "
                              f"of samples, got an array of shape {x.shape}")
@@ -43,13 +54,15 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     x = list(x)
     if len(x) != n:
         raise ValueError(f"dot: {n} weights but {len(x)} inputs")
-    wd = [wi.data for wi in w]
+    wd = [wi.data for wi in w] if W is None else W.tolist()
     if all_values(x):
         xd = [xi.data for xi in x]
         if any(is_batch(d) for d in xd):
-            W = gather(wd, n)
+            array_backed = W is not None
+            if W is None:
+                W = gather(wd, n)
             if W is not None:                              # the next layer of a batch
-                return batched.dot_values(w, x, W, xd, label)
+                return batched.dot_values(w, x, W, xd, label, array_backed)
         parents, lgs = (*w, *x), (*xd, *wd)
     elif any(isinstance(xi, Value) for xi in x):
         raise TypeError("dot: mix of Values and plain numbers in x; wrap them all as Values")
@@ -61,7 +74,7 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
             raise ValueError(f"dot: the input arrays hold different numbers of samples: "
                              f"{sorted({xi.size for xi in x})}")
         return batched.dot_matrix(w, np.column_stack([check_real_array(xi, "dot")
-                                                      for xi in x]), label)
+                                                      for xi in x]), label, W)
     else:
         xd = [constant(xi, "dot", None) for xi in x]
         parents, lgs = tuple(w), tuple(xd)

@@ -24,7 +24,8 @@ objects, calling functions and looking up names, so:
        table    None       k        tuple(parents)   per-sample table (batched.py)
 
    A table node's k says how many of its first parents held plain numbers when it was made
-   (`plain_parents`), so backward() adds their batch sums without testing each one.
+   (`plain_parents`), so backward() adds their batch sums without testing each one; when
+   they are array-backed Weights (parameters.py), k is the Weights, and the walks skip them.
    `label` and `scope` sit in slots most nodes leave empty; properties supply the defaults.
    (Not a class-wide ``__getattr__``: defining one makes every attribute read about 3x slower,
    because Python then stops specialising slot reads.)
@@ -51,9 +52,13 @@ objects, calling functions and looking up names, so:
    guessed: ``filter`` / ``map`` with ``operator.attrgetter`` is SLOWER than a plain loop,
    whose attribute reads Python specialises.)
 
-The batched path has its own technique, per-node numpy work (a `dot` over a sample matrix
-keeps one table of local derivatives and backward() does one matrix product for all its
-weights): see batched.py.
+The batched path has its own techniques, each in its own file and explained there: per-node
+numpy work (a `dot` over a sample matrix keeps one table of local derivatives and backward()
+does one matrix product for all its weights: batched.py); parameters backed by one array per
+neuron, so optimizers, zero_grad and the batched dot touch no parameter one by one
+(parameters.py); a hidden layer's inputs stacked into one node (stacked.py); and a layer's
+``+ b`` and activation computed for all its neurons at once (layerwise.py). What they buy on
+the digits recipe (784-16-16-10, batches of 32) is in README's Performance table (`make bench`).
 """
 
 from __future__ import annotations
@@ -91,7 +96,13 @@ class Node:
     def local_grads(self) -> tuple:
         """``local_grads[i]`` = d self / d parents[i], computed in the forward pass."""
         if self._p0 is None:
-            return tuple(self._d1) if self._d1.__class__ is _ndarray else self._d1
+            table = self._d1
+            if table.__class__ is not _ndarray:
+                return table
+            if self._p1[-1].op != "stack":
+                return tuple(table)
+            k = plain_parents(self)             # a dot over a stack: its rows are the last
+            return (*table[:k], table[k:])
         return (self._d0,) if self._p1 is None else (self._d0, self._d1)
 
     @property
@@ -191,8 +202,11 @@ def _check(v) -> None:
 
 
 def plain_parents(v) -> int:
-    """How many of table node v's first parents held plain numbers (not batches)."""
-    return v._d0
+    """How many of table node v's first parents held plain numbers (not batches). The node
+    keeps that count, or the Weights themselves when those parents are a neuron's
+    array-backed weights (parameters.py: backward then adds their grads as one array)."""
+    k = v._d0
+    return k if k.__class__ is int else len(k)
 
 
 # ------------------------------------------------- technique 3: inline + and *
