@@ -75,6 +75,9 @@ def _examples(theme: str, rankdir: str):
     return {"chain": draw_graph(L, theme=theme, rankdir=rankdir),
             "reuse": draw_graph(y, theme=theme, rankdir=rankdir),
             "collapsed": draw_graph(loss, collapse=True, theme=theme, rankdir=rankdir),
+            "neuron-boxes": draw_graph(loss, group_by="neuron", theme=theme, rankdir=rankdir),
+            "collapsed-layer-boxes": draw_graph(loss, collapse=True, group_by="layer",
+                                                theme=theme, rankdir=rankdir),
             "network": draw_network(model, [1.0, -2.0, 0.5], theme=theme, rankdir=rankdir)}
 
 

@@ -128,3 +128,19 @@ def test_network_view_in_index_order(sizes, rankdir):
     model = MLP(sizes[0], sizes[1], seed=0)
     src = draw_network(model, [1.0] * sizes[0], rankdir=rankdir).source
     assert net_disorder(src, rankdir) == []
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("view", [{"collapse": True}, {"collapse": True, "group_by": "layer"}],
+                         ids=["collapse", "collapse-layer-boxes"])
+def test_256_lines_between_collapsed_layers_get_room(view, rankdir):
+    """The 256 unlabelled lines between two collapsed layers of 16 neurons get a gap of at
+    least a quarter of a layer's length (they used to squeeze into a 20 px sliver)."""
+    model = MLP(2, [16, 16, 1], seed=0)
+    out = model([1.0, 0.0])
+    out.backward()
+    pos = positions(draw_graph(out, rankdir=rankdir, **view).source)
+    k = 0 if rankdir == "LR" else 1                     # the axis across the layers
+    gap = abs(pos["neuron_L1_N0"][k] - pos["neuron_L0_N0"][k])
+    length = abs(pos["neuron_L1_N15"][1 - k] - pos["neuron_L1_N0"][1 - k])
+    assert gap >= 0.25 * length, (gap, length)

@@ -27,6 +27,8 @@ from micrograd_ed.viz.scopes import Scope, clusters, scope_title
 from micrograd_ed.viz.themes import FONTNAME, Theme
 
 COLLAPSED_EDGE_LABELS = 80  # with collapse=True, more edges than this are drawn unlabelled
+MANY_LINES = 40             # a collapsed view with this many lines between two layers...
+READABLE = 0.25             # ...spaces them at least this fraction of a layer's length apart
 SUM_TERMS = 6               # a sum of more shares than this is shortened with "..."
 _SYMBOLS = {"+", "-", "*", "/", "**"}
 MINUS = "\u2212"
@@ -74,17 +76,25 @@ class GraphWriter:
                 f"  graph {attrs(self.graph_attrs(rankdir, title, bool(boxed)))};",
                 f"  node {attrs(self.node_defaults())};",
                 f"  edge {attrs(self.edge_defaults())};"]
-        inside, top = graph_order.order_statements(self.p.order_groups(), home, rankdir)
+        inside, top, titles = graph_order.order_statements(self.p.order_groups(), home,
+                                                           rankdir)
         boxes = []
         for name, label, members in boxed:
             boxes.append(f"  subgraph {name} {{")
-            boxes.append(f"    graph {attrs(self.cluster_attrs() | {'label': label})};")
+            title = titles.get(name)
+            box_label = {"label": "" if title else label}
+            boxes.append(f"    graph {attrs(self.cluster_attrs() | box_label)};")
             boxes.append("    " + " ".join(members + joined.get(name, [])) + ";")
+            if title:
+                boxes.append(f"    {title} {attrs(self.title_attrs(title, label))};")
             boxes += inside.get(name, [])
             boxes.append("  }")
         inner = body + boxes + edges + top
         if legend:
-            inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), rankdir)
+            # beside the output in LR (same rank), unless the output is in a box: a rank=same
+            # of a boxed node and one outside pulls the node out through the box's border
+            side = rankdir if self.anchor() not in home else "TB"
+            inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), side)
         return "\n".join(head + inner + ["}", ""])
 
     def anchor(self) -> str:
@@ -96,7 +106,34 @@ class GraphWriter:
         edges = [(e.src, e.tgt, self._edge_box(e)) for e in self.p.edges]
         edges += [(f"{self.p.name(v)}_op", self.p.name(v), None)
                   for v in self.p.nodes if v.op and not self.p.hidden(v)]
-        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.t.ranksep)
+        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.ranksep(rankdir))
+
+    def ranksep(self, rankdir: str) -> float:
+        """The theme's rank separation (inches), or more in a collapsed view whose
+        neighbouring layers are joined by many unlabelled lines: then the gap is at least
+        :data:`READABLE` of the taller layer's length (256 lines between two layers of 16
+        neurons would otherwise squeeze into a sliver)."""
+        sep = self.t.ranksep
+        if not self.p.collapsed or self.labelled:
+            return sep
+        side = rankdir in ("LR", "RL")
+        layer_of = {self.p.neuron_name(s): s[0] for s in self.p.out}
+        layers: dict[object, list[tuple[float, float]]] = {}
+        for name, layer in layer_of.items():
+            layers.setdefault(layer, []).append(self.sizes.get(name, (0.0, 0.0)))
+        lines: dict[tuple, int] = {}
+        for e in self.p.edges:
+            a, b = layer_of.get(e.src), layer_of.get(e.tgt)
+            if a is not None and b is not None and a != b:
+                lines[(a, b)] = lines.get((a, b), 0) + 1
+        for (a, b), n in lines.items():
+            if n < MANY_LINES:
+                continue
+            ext = [sum(h if side else w for w, h in layers[x])
+                   + 72 * self.t.nodesep * (len(layers[x]) - 1) for x in (a, b)]
+            thick = [max(w if side else h for w, h in layers[x]) for x in (a, b)]
+            sep = max(sep, (READABLE * max(ext) - sum(thick) / 2) / 72)
+        return round(sep, 2)
 
     # -------------------------------------------------------------- nodes
     def nodes(self) -> list[str]:
@@ -285,7 +322,7 @@ class GraphWriter:
         t = self.t
         a: dict[str, object] = {"rankdir": rankdir, "fontname": FONTNAME,
                                 "fontsize": t.title_fontsize, "nodesep": t.nodesep,
-                                "ranksep": t.ranksep, "pad": 0.1}
+                                "ranksep": self.ranksep(rankdir), "pad": 0.1}
         a |= graph_order.graph_attrs(boxed)      # keeps neurons in index order in boxes
         if title:
             a |= {"label": Raw(quote(title)), "labelloc": "t"}
@@ -298,6 +335,12 @@ class GraphWriter:
     def edge_defaults(self) -> dict[str, object]:
         return {"fontname": FONTNAME, "fontsize": self.t.edge_fontsize,
                 "fontcolor": "#333333", "arrowsize": 0.7}
+
+    def title_attrs(self, name: str, label: str) -> dict[str, object]:
+        """A box's title as a node of its own (see :mod:`micrograd_ed.viz.graph_order`)."""
+        return {"id": name, "label": label, "shape": "plaintext", "style": "",
+                "fontsize": self.t.cluster_fontsize, "margin": "0.02,0.02", "width": 0,
+                "height": 0}
 
     def cluster_attrs(self) -> dict[str, object]:
         return {"style": "rounded,dashed", "color": "#888888",

@@ -16,6 +16,10 @@ fully connected layer every order crosses equally, so it is free to draw neuron
   chain outside every box, point i with an edge into box i (its first weight, so the
   points sit before the layer); and only a short crossing search (``mclimit``),
   which keeps the boxes in the spine's order.
+
+A box's title ("layer 1, neuron 0") is a node of its own at the head of the chain of
+the box's first rank (its weights), not Graphviz's cluster label: the lines into a box
+run through the label's strip, but are routed around nodes.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ _NEURON_ROLES = ("dot", "z", "a")
 
 
 def order_statements(groups: dict[tuple, list[tuple[int, str]]], home: dict[str, str],
-                     rankdir: str) -> tuple[dict[str, list[str]], list[str]]:
-    """(statements for inside each cluster, statements for the top level) that keep
-    every group of ``groups`` (see :meth:`Plan.order_groups`) in index order.
+                     rankdir: str) -> tuple[dict[str, list[str]], list[str], dict[str, str]]:
+    """(statements for inside each cluster, statements for the top level, the title node
+    of each cluster that has one) that keep every group of ``groups`` (see
+    :meth:`Plan.order_groups`) in index order.
 
     ``home`` maps a DOT node name to its cluster's name (absent: no box).
     """
@@ -35,11 +40,15 @@ def order_statements(groups: dict[tuple, list[tuple[int, str]]], home: dict[str,
     inside: dict[str, list[str]] = {}
     top: list[str] = []
     spines: list[tuple[str, ...]] = []
+    titles = _title_chains(groups, home)
     for key, members in groups.items():
         names = [name for _, name in members]
+        box = home.get(names[0])
+        if titles.get(box) == key:
+            names = [f"{box}_title", *names]
         if len(names) < 2:
             continue
-        where = [home.get(n) for n in names]
+        where = [home.get(n, box if n == f"{box}_title" else None) for n in names]
         if all(w is None for w in where):
             top.append(chain(names))
         elif len(set(where)) == 1:
@@ -52,7 +61,29 @@ def order_statements(groups: dict[tuple, list[tuple[int, str]]], home: dict[str,
             top.append(f"  {' -> '.join(names)} [style=invis, minlen=0];")
     for j, anchors in enumerate(spines):
         top += spine(f"spine{j}", list(anchors))
-    return inside, top
+    return inside, top, {box: f"{box}_title" for box in titles}
+
+
+def _title_chains(groups: dict[tuple, list[tuple[int, str]]],
+                  home: dict[str, str]) -> dict[str, tuple]:
+    """For each cluster, the key of the group in its first rank that its title heads:
+    the weights of its lowest neuron (or its collapsed neurons)."""
+    out: dict[str, tuple] = {}
+    for key in sorted(groups, key=repr):
+        if key[0] not in ("w", "neuron"):
+            continue
+        where = {home.get(name) for _, name in groups[key]}
+        if len(where) != 1 or None in where:
+            continue
+        box = where.pop()
+        if box not in out or _rank(key) < _rank(out[box]):
+            out[box] = key
+    return out
+
+
+def _rank(key: tuple) -> tuple:
+    """Order of preference of a title's group: collapsed neurons, then neuron 0's weights."""
+    return (key[0] != "neuron", *(k if isinstance(k, int) else 0 for k in key[1:]))
 
 
 def graph_attrs(boxed: bool) -> dict[str, object]:
