@@ -133,3 +133,13 @@ def test_a_deep_copy_of_a_model_has_its_own_arrays_and_the_same_numbers():
     assert n.w[0].data != 9.0 and m.parameter_array.data[0] == 9.0
     assert twin([0.5, -1.0]).data == pytest.approx(
         twin.layers[1]([a for a in twin.layers[0]([0.5, -1.0])]).data)
+
+
+def test_a_scalar_dot_over_weights_shows_no_constant_and_adds_into_the_array():
+    n = Neuron(3, seed=2)
+    x = [Value(0.5), Value(-1.0), Value(2.0)]
+    z = dot(n.w, x)
+    assert z.const is None and z.parents == (*n.w, *x)
+    (z * z).backward()
+    assert n.parameter_array.grad[:3].tolist() == [2 * z.data * xi.data for xi in x]
+    assert [xi.grad for xi in x] == [2 * z.data * w.data for w in n.w]

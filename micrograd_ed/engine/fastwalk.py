@@ -66,7 +66,16 @@ def chain_rule(root) -> None:
         g = v.grad                  # complete: every use of v has been applied
         p = v._p0
         if p is None:
-            for p, d in zip(v._p1, v._d1):
+            parents, lgs = v._p1, v._d1
+            w = v._d0
+            if w is not None and w.__class__ is not float:  # a dot over a neuron's Weights
+                n, gm = len(w), w.array.grad_view           # (leaves: nothing to release)
+                for i in range(n):
+                    gm[i] += lgs[i] * g
+                if n == len(parents):
+                    continue
+                parents, lgs = parents[n:], lgs[n:]
+            for p, d in zip(parents, lgs):
                 p.grad += d * g
                 n = p._n
                 if n is not None:

@@ -81,7 +81,7 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     z = 0.0
     for a, b in zip(wd, xd):
         z = z + a * b
-    v = nary(z, "dot", parents, lgs)
+    v = nary(z, "dot", parents, lgs, w if W is not None else None)   # (speed.py, technique 1)
     if label:
         v.label = label
     return v

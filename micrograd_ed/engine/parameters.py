@@ -39,7 +39,7 @@ class ParameterArray:
     (only written in place), so views of them stay valid.
     """
 
-    __slots__ = ("data", "grad", "values")
+    __slots__ = ("data", "grad", "values", "grad_view")
 
     def __init__(self, data: Sequence[float], labels: Sequence[str]) -> None:
         if len(data) != len(labels):
@@ -47,6 +47,7 @@ class ParameterArray:
         self.data = np.array(data, dtype=np.float64).reshape(-1)
         self.grad = np.zeros_like(self.data)
         dm, gm = memoryview(self.data), memoryview(self.grad)
+        self.grad_view = gm             # grad as a memoryview: item i is a plain float
         values = []
         for i, label in enumerate(labels):
             p = _new(Parameter)

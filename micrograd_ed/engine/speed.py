@@ -20,12 +20,15 @@ objects, calling functions and looking up names, so:
        leaf     None       -        ()               ()
        unary    parent     d        None             const / -
        binary   parent 0   d0       parent 1         d1
-       n-ary    None       const/-  tuple(parents)   tuple(local grads)
+       n-ary    None       const/W  tuple(parents)   tuple(local grads)
        table    None       k        tuple(parents)   per-sample table (batched.py)
 
    A table node's k says how many of its first parents held plain numbers when it was made
    (`plain_parents`), so backward() adds their batch sums without testing each one; when
    they are array-backed Weights (parameters.py), k is the Weights, and the walks skip them.
+   An n-ary ``dot`` over a neuron's Weights keeps them (W) too: the scalar walk then adds the
+   weights' shares straight into their grad array (through a memoryview: plain floats, no
+   Parameter property per edge). Its `const` is None; a fused sum's is its float constant.
    `label` and `scope` sit in slots most nodes leave empty; properties supply the defaults.
    (Not a class-wide ``__getattr__``: defining one makes every attribute read about 3x slower,
    because Python then stops specialising slot reads.)
@@ -126,7 +129,8 @@ class Node:
     def const(self) -> object:
         """The plain number an op was applied with (``v * 2.0`` keeps 2.0), else None."""
         if self._p0 is None:                    # n-ary (a leaf never sets _d0)
-            return None if self._d1.__class__ is _ndarray else getattr(self, "_d0", None)
+            c = None if self._d1.__class__ is _ndarray else getattr(self, "_d0", None)
+            return c if c.__class__ is float else None      # (not a dot's Weights)
         if self._p1 is None:                    # unary
             return getattr(self, "_d1", None)
         return None
@@ -187,8 +191,7 @@ def nary(data, op: str, parents: tuple, local_grads, const=None):
     v._p1 = parents
     v._d1 = local_grads
     v._n = 0
-    if const is not None:
-        v._d0 = const
+    v._d0 = const                   # None, a fused sum's constant, a dot's Weights or a count
     if anomaly_blocks:
         _check(v)
     return v
