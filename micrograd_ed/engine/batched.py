@@ -35,6 +35,7 @@ import numpy as np
 
 from micrograd_ed.engine import speed
 from micrograd_ed.engine.messages import Data, check_real_array, show
+from micrograd_ed.engine.stacked import is_stack
 
 _ndarray = np.ndarray
 Batch = np.ndarray  # the type of a batch's data (ops test ``x.__class__ is Batch``: no call)
@@ -139,10 +140,10 @@ def private_samples(X: np.ndarray, where: object) -> np.ndarray:
     return X
 
 
-def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str, array_backed: bool):
+def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str, plain):
     """z_b = sum_i w_i x_i[b] for plain weights and Value inputs holding batches (the
     layers after the first), as one table node: rows dz/dw_i = x_i, then dz/dx_i = w_i.
-    `array_backed`: w is a Weights (parameters.py), whose grads backward adds as one array."""
+    `plain`: n, or the Weights when they are array-backed (see `table_grads`)."""
     sizes = {d.size for d in xd if d.__class__ is _ndarray}
     if len(sizes) > 1:
         raise ValueError(f"dot: the inputs hold different numbers of samples: {sorted(sizes)}")
@@ -152,7 +153,7 @@ def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str, array_back
     table[n:] = W[:, None]
     table.setflags(write=False)
     X = table[:n]                                                    # (n, B)
-    v = speed.nary(W @ X, "dot", (*w, *x), table, w if array_backed else len(w))
+    v = speed.nary(W @ X, "dot", (*w, *x), table, plain)
     if label:
         v.label = label
     return v
@@ -182,7 +183,7 @@ def table_grads(v, g: Data, table: np.ndarray) -> None:
     if k.__class__ is not int:
         weights, k = k, len(k)
     rest = len(parents) - k
-    stacked = rest == 1 and parents[k].op == "stack"    # the rows after k are one stack's
+    stacked = rest == 1 and is_stack(parents[k])        # the rows after k are one stack's
     # (All rows, even where only the first k sums are used: numpy's matrix-vector product
     # then adds in the same order for a stack as for a list of inputs, to the last bit.)
     sums = table @ g if g.__class__ is _ndarray else table.sum(axis=1) * g

@@ -108,43 +108,23 @@ def chain_rule(root) -> None:
 def batched_chain_rule(root) -> None:
     """Walk 2 for a graph holding a batch: backward.py's `_walk` (batched.py's gradient
     rules) with the counts in the nodes, and a table node's array-backed Weights skipped
-    when releasing (they are leaves; `table_grads` has added their grads as one array)."""
+    when releasing (they are leaves; `table_grads` has added their grads as one array).
+    A batched graph has a few nodes per neuron, each doing numpy work, so this walk reads
+    `parents` and `local_grads` as properties instead of writing out each node layout."""
     ready = [None, root]
     for v in iter(ready.pop, None):
-        g = v.grad
-        p = v._p0
-        if p is None:
-            parents, table = v._p1, v._d1
-            if table.__class__ is _ndarray:
-                table_grads(v, g, table)
-                k = v._d0
-                if k.__class__ is not int:
-                    parents = parents[len(k):]
-            elif v.op == STACK:
-                stack_grads(v, g)
-            else:
-                for p, d in zip(parents, table):
-                    p.grad += contribution(d * g, p)
-            for p in parents:
-                n = p._n
-                if n is not None:
-                    if n == 1:
-                        p._n = 0
-                        ready.append(p)
-                    else:
-                        p._n = n - 1
-            continue
-        p.grad += contribution(v._d0 * g, p)
-        n = p._n
-        if n is not None:
-            if n == 1:
-                p._n = 0
-                ready.append(p)
-            else:
-                p._n = n - 1
-        p = v._p1
-        if p is not None:
-            p.grad += contribution(v._d1 * g, p)
+        g, parents = v.grad, v.parents
+        if v._p0 is None and v._d1.__class__ is _ndarray:
+            table_grads(v, g, v._d1)
+            k = v._d0
+            if k.__class__ is not int:
+                parents = parents[len(k):]
+        elif v.op == STACK:
+            stack_grads(v, g)
+        else:
+            for p, d in zip(parents, v.local_grads):
+                p.grad += contribution(d * g, p)
+        for p in parents:
             n = p._n
             if n is not None:
                 if n == 1:

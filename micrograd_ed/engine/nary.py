@@ -30,7 +30,8 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     `x` is a 2-D array with one row per sample (or a list of 1-D arrays, one per input): the
     node's data is then one z per sample (batched.dot_matrix).
     """
-    if w.__class__ is Weights:      # a neuron's weights, backed by one array (parameters.py)
+    backed = w.__class__ is Weights     # a neuron's weights, one array (parameters.py)
+    if backed:
         W = w.numbers
     else:
         w, W = list(w), None
@@ -43,7 +44,7 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
         if W is None and (W := gather([wi.data for wi in w], n)) is None:
             raise TypeError("dot: weights holding batches cannot read a stack of inputs; "
                             "pass the inputs as a list")
-        return stacked.dot_stack(w, x, W, w if w.__class__ is Weights else n, label)
+        return stacked.dot_stack(w, x, W, w if backed else n, label)
     if isinstance(x, _ndarray):
         if x.ndim == 2:                                     # rows are samples
             return batched.dot_matrix(w, x, label, W)
@@ -58,11 +59,10 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     if all_values(x):
         xd = [xi.data for xi in x]
         if any(is_batch(d) for d in xd):
-            array_backed = W is not None
             if W is None:
                 W = gather(wd, n)
             if W is not None:                              # the next layer of a batch
-                return batched.dot_values(w, x, W, xd, label, array_backed)
+                return batched.dot_values(w, x, W, xd, label, w if backed else n)
         parents, lgs = (*w, *x), (*xd, *wd)
     elif any(isinstance(xi, Value) for xi in x):
         raise TypeError("dot: mix of Values and plain numbers in x; wrap them all as Values")
@@ -81,7 +81,7 @@ def dot(w: list[Value], x: list[Value | float] | np.ndarray, label: str = "") ->
     z = 0.0
     for a, b in zip(wd, xd):
         z = z + a * b
-    v = nary(z, "dot", parents, lgs, w if W is not None else None)   # (speed.py, technique 1)
+    v = nary(z, "dot", parents, lgs, w if backed else None)   # (speed.py, technique 1)
     if label:
         v.label = label
     return v

@@ -15,8 +15,9 @@ and the per-parameter view (``w.data``, ``w.grad``) always shows the same number
 it reads them from those arrays (through a memoryview, which gives plain Python floats).
 
 The price is that ``p.data`` on a Parameter is a property call, several times slower than
-reading a plain Value's slot; the per-sample (scalar) path therefore reads a neuron's
-weights as one array too (`Weights.numbers`), and only its backward pays it, edge by edge.
+reading a plain Value's slot; so the per-sample (scalar) path reads a neuron's weights as one
+array too (`Weights.numbers`), and its backward adds their shares through the array's
+memoryview (`ParameterArray.grad_view`, fastwalk.chain_rule), not through the property.
 """
 
 from __future__ import annotations
