@@ -11,7 +11,20 @@ The pieces, each in its own module: ``engine`` (Value, backward), ``gradcheck``,
 ``nn`` (Neuron, Layer, MLP, Perceptron), ``losses``, ``optim``, ``data``,
 ``train`` (fit), ``digits`` (the 784-16-16-10 network) and ``viz`` (draw_graph,
 draw_network).
+
+Every name below is importable from here, but only the engine and gradcheck load with
+the package; the others load on first use (PEP 562), so ``from micrograd_ed import
+Value`` does not load the renderer. The renderer
+needs XML, subprocess and file tools from the standard library, about 7,600 objects
+that the garbage collector would re-scan in every full collection of a process
+that only trains (see micrograd_ed/memory.py).
 """
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import TYPE_CHECKING
 
 from micrograd_ed.engine import (
     Value,
@@ -22,11 +35,17 @@ from micrograd_ed.engine import (
     topological_order,
     zero_grad,
 )
+
+# (Loaded now, not lazily: once the submodule micrograd_ed.gradcheck is imported, Python
+# sets the package attribute `gradcheck` to that module, which would hide the function.)
 from micrograd_ed.gradcheck import gradcheck, numerical_grad
-from micrograd_ed.nn import MLP, Layer, Module, Neuron, Perceptron
-from micrograd_ed.optim import SGD, Adam
-from micrograd_ed.train import accuracy, fit, predict
-from micrograd_ed.viz import draw_graph, draw_network
+
+_LAZY = {                           # public name -> the module that defines it
+    "MLP": "nn", "Layer": "nn", "Module": "nn", "Neuron": "nn", "Perceptron": "nn",
+    "SGD": "optim", "Adam": "optim",
+    "accuracy": "train", "fit": "train", "predict": "train",
+    "draw_graph": "viz", "draw_network": "viz",
+}
 
 __all__ = [
     "MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Perceptron", "Value", "accuracy",
@@ -34,3 +53,26 @@ __all__ = [
     "backward_order", "numerical_grad", "predict", "topological_order", "zero_grad",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """Load the module behind a public name on first use, and keep the name here; a
+    submodule (``micrograd_ed.nn``) loads on first use too."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"micrograd_ed.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_") and importlib.util.find_spec(f"micrograd_ed.{name}"):
+        return importlib.import_module(f"micrograd_ed.{name}")
+    raise AttributeError(f"module 'micrograd_ed' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+if TYPE_CHECKING:                   # what type checkers and editors see
+    from micrograd_ed.nn import MLP, Layer, Module, Neuron, Perceptron
+    from micrograd_ed.optim import SGD, Adam
+    from micrograd_ed.train import accuracy, fit, predict
+    from micrograd_ed.viz import draw_graph, draw_network
