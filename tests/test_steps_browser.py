@@ -183,6 +183,36 @@ def test_the_view_follows_the_step_on_a_deep_graph(tmp_path, browser_page):
         assert height >= 11                              # readable, not shrunk to fit
 
 
+def test_the_first_step_of_a_big_graph_shows_all_of_it_then_the_view_follows(tmp_path,
+                                                                             browser_page):
+    """Step 1 ("the inputs are given") is about no one node: it shows the whole graph,
+    not a readable crop of whatever lies in the middle; step 2 then zooms to its op."""
+    from micrograd_ed.losses import mse
+    from micrograd_ed.nn import MLP
+
+    loss = mse([MLP(3, [4, 4, 1], seed=0)([1.0, -2.0, 0.5])], [1.0])
+    path = step_through(loss, max_nodes=1000).save(tmp_path / "mlp.html")
+    page = browser_page
+    page.goto(path.as_uri())
+    inside_all = ("() => { const s = document.getElementById('stage').getBoundingClientRect();"
+                  " return [...document.querySelectorAll('[data-label]')].every(g => {"
+                  " const b = g.getBoundingClientRect(); return s.left <= b.left + 0.5 &&"
+                  " b.right <= s.right + 0.5 && s.top <= b.top + 0.5 &&"
+                  " b.bottom <= s.bottom + 0.5; }); }")
+    assert page.evaluate("document.querySelectorAll('[data-label]').length") > 40
+    assert page.evaluate(inside_all)                     # every box in view at step 1
+    page.keyboard.press("ArrowRight")
+    current = ("() => { const g = document.querySelector('.mg-current'); if (!g) return false;"
+               " const s = document.getElementById('stage').getBoundingClientRect();"
+               " const b = g.getBoundingClientRect(); return s.left <= b.left &&"
+               " b.right <= s.right && s.top <= b.top && b.bottom <= s.bottom; }")
+    page.wait_for_function(current, timeout=5000)        # the zoom is animated
+    page.wait_for_function(f"() => !({inside_all})()", timeout=5000)   # zoomed in
+    height = page.eval_on_selector(".mg-current .mg-data, .mg-current text",
+                                   "t => t.getBoundingClientRect().height")
+    assert height >= 11                                  # readable
+
+
 def test_the_jupyter_output_plays_in_its_frame(tmp_path, browser_page):
     """The text/html of the mime bundle (an iframe with the whole page) works inside a
     notebook-like page, and its ids do not clash with a second player beside it."""

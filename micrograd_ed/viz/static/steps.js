@@ -167,12 +167,12 @@
     return box;
   }
   function followBoxFor(step) {
+    var b = focusBox(step);
+    if (b === null) { return wholeBox(); }  // a step about no one node (the start): all of it
     var s = stageSize();
     var scale = Math.max(fitScale(), READABLE) * zoom;
     var w = s.w / scale, h = s.h / scale;
-    var b = focusBox(step);
-    var cx = b ? (b.x0 + b.x1) / 2 : cur.x + cur.w / 2;
-    var cy = b ? (b.y0 + b.y1) / 2 : cur.y + cur.h / 2;
+    var cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
     var x = cx - w / 2, y = cy - h / 2;
     if (w < full.w) { x = Math.max(full.x, Math.min(full.x + full.w - w, x)); }
     else { x = full.x + (full.w - w) / 2; }
