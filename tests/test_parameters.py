@@ -54,6 +54,18 @@ def test_a_neuron_keeps_w_then_b_in_one_array():
     assert np.shares_memory(n.w.numbers, n.parameter_array.data)
 
 
+def test_replacing_one_weight_says_how_to_change_it_and_changes_nothing():
+    n = Neuron(3, seed=1)
+    before = n.parameter_array.data.copy()
+    with pytest.raises(TypeError, match=r"w\[0\].data = \.\.\., or give the neuron a new list"):
+        n.w[0] = Value(2.0)
+    assert n.parameter_array.data.tolist() == before.tolist()
+    n.w[0].data = 2.0                   # what the message says works
+    assert n.parameter_array.data[0] == 2.0
+    n.w = [Value(1.0), Value(2.0), Value(3.0)]
+    assert n([1.0, 1.0, 1.0]).data == pytest.approx(np.tanh(6.0 + n.b.data))
+
+
 def _plain_copy(weights):
     return [Value(w.data, label=w.label) for w in weights]
 

@@ -140,6 +140,13 @@ class Weights(tuple):
     def __copy__(self) -> Weights:
         return self                     # a tuple: nothing to copy
 
+    def __setitem__(self, i: object, value: object) -> None:
+        """Refused with what to do instead: the weights are views of one array."""
+        raise TypeError(
+            f"a neuron's weights are one array, so w[{i!r}] cannot be replaced by another "
+            f"Value; change its number with w[{i!r}].data = ..., or give the neuron a new "
+            "list of weights (neuron.w = [...])")
+
     def __deepcopy__(self, memo: dict) -> Weights:
         return Weights(copy.deepcopy(self.array, memo), len(self))
 
