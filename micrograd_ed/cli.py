@@ -328,6 +328,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         hidden=args.hidden, activation=args.activation, seed=args.seed,
         progress=not args.no_progress, record=record)
     print(_train_summary(task, model, history, result, args))
+    hint = _no_progress_hint(task, history, args)
+    if hint:
+        print(f"{PROG} train: note: {hint}", file=sys.stderr)
     if args.animate is not None:
         from micrograd_ed import animate
 
@@ -529,6 +532,20 @@ def _train_summary(task, model, history, result, args) -> str:
         f"after {epochs} ({result.seconds:.1f} s): loss {history.loss[-1]:.4g}, "
         f"train accuracy {result.train_accuracy:.1%}, test accuracy {test}",
     ])
+
+
+def _no_progress_hint(task, history, args) -> str | None:
+    """What to try when the loss of the last epoch is no lower than the first epoch's (a
+    learning rate too large sends it up and keeps it there without an inf or a NaN)."""
+    losses = history.loss
+    if len(losses) < 2 or not losses[-1] >= losses[0]:
+        return None
+    lr = args.lr if args.lr is not None else task.lr
+    went = "went up" if losses[-1] > losses[0] else "did not go down"
+    what = (f"the learning rate {lr:g} is probably too large (this task's default is "
+            f"{task.lr:g})" if lr > task.lr else "try a smaller --lr or another --seed")
+    return (f"the loss {went}, from {losses[0]:.4g} in epoch 1 to {losses[-1]:.4g} in epoch "
+            f"{len(losses)}: {what}")
 
 
 def _json_number(v):

@@ -215,6 +215,35 @@ def test_train_options_and_save(tmp_path):
     assert model.sizes == [4, 1] and model.activation == "relu"
 
 
+def test_train_with_a_learning_rate_too_large_says_so(tmp_path):
+    """lr 5 on moons sends the loss from about 30 to 50 and leaves it there (no inf, no
+    NaN): the run still ends, and a note says what went wrong and what the default is."""
+    done = run("train", "moons", "--lr", "5", "--no-progress", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "train accuracy 50.0%" in done.stdout
+    note = done.stderr.strip()
+    assert len(note.splitlines()) == 1 and note.startswith("micrograd-ed train: note: ")
+    assert "the loss went up, from " in note and "in epoch 60" in note
+    assert "learning rate 5 is probably too large (this task's default is 0.03)" in note
+    fine = run("train", "moons", "--no-progress", cwd=tmp_path)
+    assert fine.returncode == 0 and fine.stderr == ""
+
+
+def test_the_no_progress_note_for_a_flat_loss_and_for_a_falling_one():
+    from types import SimpleNamespace
+
+    from micrograd_ed.cli import _no_progress_hint
+
+    task = SimpleNamespace(lr=0.03)
+    flat = SimpleNamespace(loss=[0.69, 0.7, 0.69])
+    note = _no_progress_hint(task, flat, SimpleNamespace(lr=None))
+    assert note == ("the loss did not go down, from 0.69 in epoch 1 to 0.69 in epoch 3: "
+                    "try a smaller --lr or another --seed")
+    falling = SimpleNamespace(loss=[0.69, 0.2])
+    assert _no_progress_hint(task, falling, SimpleNamespace(lr=5.0)) is None
+    assert _no_progress_hint(task, SimpleNamespace(loss=[0.5]), SimpleNamespace(lr=5.0)) is None
+
+
 def test_train_unknown_task_lists_the_tasks(tmp_path):
     err = assert_one_line_error(run("train", "parity", cwd=tmp_path), 2, "parity")
     assert all(name in err for name in TASK_NAMES)
