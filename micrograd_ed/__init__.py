@@ -14,10 +14,9 @@ draw_network).
 
 Every name below is importable from here, but only the engine and gradcheck load with
 the package; the others load on first use (PEP 562), so ``from micrograd_ed import
-Value`` does not load the renderer. The renderer
-needs XML, subprocess and file tools from the standard library, about 7,600 objects
-that the garbage collector would re-scan in every full collection of a process
-that only trains (see micrograd_ed/memory.py).
+Value`` does not load the renderer. The renderer needs XML, subprocess and file tools
+from the standard library: about 6,600 more objects, which every full garbage
+collection of a process that only trains would walk (see micrograd_ed/memory.py).
 """
 
 from __future__ import annotations

@@ -517,7 +517,7 @@ def _leaf(root, name: str):
 def _train_summary(task, model, history, result, args) -> str:
     sizes = "-".join(str(n) for n in [model.nin, *model.sizes])
     opt = "SGD" if task.optimizer == "sgd" else "Adam"
-    lr = args.lr if args.lr is not None else task.lr
+    lr = _learning_rate(task, args)
     batch = args.batch_size or task.batch_size
     acts = f"{model.output_activation} output"
     if len(model.sizes) > 1:
@@ -534,13 +534,18 @@ def _train_summary(task, model, history, result, args) -> str:
     ])
 
 
+def _learning_rate(task, args) -> float:
+    """The learning rate the run used: --lr, else the task's default."""
+    return args.lr if args.lr is not None else task.lr
+
+
 def _no_progress_hint(task, history, args) -> str | None:
     """What to try when the loss of the last epoch is no lower than the first epoch's (a
     learning rate too large sends it up and keeps it there without an inf or a NaN)."""
     losses = history.loss
     if len(losses) < 2 or not losses[-1] >= losses[0]:
         return None
-    lr = args.lr if args.lr is not None else task.lr
+    lr = _learning_rate(task, args)
     went = "went up" if losses[-1] > losses[0] else "did not go down"
     what = (f"the learning rate {lr:g} is probably too large (this task's default is "
             f"{task.lr:g})" if lr > task.lr else "try a smaller --lr or another --seed")
