@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from micrograd_ed.engine import backward as _backward
-from micrograd_ed.engine import batched, speed
+from micrograd_ed.engine import batched, display, speed
 from micrograd_ed.engine import messages as check
 from micrograd_ed.engine.batched import Batch, like, power, power_slope
 from micrograd_ed.engine.messages import (
@@ -257,10 +257,8 @@ class Value(speed.Node):
         return f"Value({label}data={show(self.data)}, grad={show(self.grad)})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Jupyter shows a small Value as its graph (see micrograd_ed.viz)."""
-        from micrograd_ed.viz import value_mimebundle  # lazy: the engine does not need it
-
-        return value_mimebundle(self)
+        """Jupyter shows a small Value as its graph (the renderer's hook: display.py)."""
+        return display.mimebundle(self)
 
 
 def _pow_value(base: Value, k: Value) -> Value:
