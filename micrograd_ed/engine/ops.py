@@ -68,13 +68,25 @@ class Op:
     mixups: tuple[Mixup, ...] = ()
     in_expressions: bool = True
     check: Callable | None = None       # the domain check: messages.py (Value -> its data)
+    gate: bool = False                  # where its slope is 0 it passes back exactly 0
     symbol: str = ""                    # binary ops: the operator as printed
     aliases: tuple[str, ...] = field(default=())
 
 
-def _quiet():
-    """numpy without warnings: where Python's floats give inf or NaN silently, so do we."""
-    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
+class Off(float):
+    """The local derivative of a gate that is off (relu at x <= 0, step): 0, and 0 times
+    any gradient, even an infinite or NaN one, is 0, as in PyTorch, where a gate passes
+    nothing back (a plain 0.0 * inf would be NaN and poison every grad below it)."""
+
+    __slots__ = ()
+
+    def __mul__(self, other: object) -> float:
+        return 0.0
+
+    __rmul__ = __mul__
+
+
+OFF = Off(0.0)
 
 
 # --------------------------------------------------------------------------- unary ops
@@ -127,7 +139,7 @@ def _relu(x: float) -> Pair:
     if x > 0:
         return x, 1.0
     if x <= 0:
-        return 0.0, 0.0
+        return 0.0, OFF                                 # off: passes nothing back
     return x, 0.0                                       # NaN stays NaN (as numpy's maximum)
 
 
@@ -136,7 +148,7 @@ def _relu_b(x: np.ndarray) -> Pair:
 
 
 def _step(x: float) -> Pair:
-    return (1.0 if x > 0 else 0.0), 0.0                 # flat everywhere: no gradient
+    return (1.0 if x > 0 else 0.0), OFF                 # flat everywhere: no gradient
 
 
 def _step_b(x: np.ndarray) -> Pair:
@@ -219,11 +231,11 @@ UNARY: dict[str, Op] = {op.name: op for op in (
                      f"{{x}}(1 {MINUS} {{x}}), with the input instead of the output"),
                Mixup(lambda x, z: z, f"{{z}} alone, without the factor (1 {MINUS} {{z}})"))),
     Op("relu", 1, "relu({x})", "({x} > 0)", _relu, _relu_b, points=_FLAT, kinks=(0.0,),
-       ordinary=(1.5, -2.0),
+       ordinary=(1.5, -2.0), gate=True,
        mixups=(Mixup(lambda x, z: 1.0,
                      "1 everywhere: relu passes nothing back where its input is \u2264 0"),)),
     Op("step", 1, "step({x})", "0", _step, _step_b, points=(-2.0, -1e-9, 1e-9, 2.0),
-       kinks=(0.0,), in_expressions=False),
+       kinks=(0.0,), in_expressions=False, gate=True),
     Op("leaky_relu", 1, "leaky_relu({x}, {k})", "1 if {x} > 0 else {k}", _leaky_relu,
        _leaky_relu_b, points=_FLAT, kinks=(0.0,), ordinary=(1.5, -2.0)),
     Op("softplus", 1, "softplus({x})", "sigmoid({x})", _softplus, _softplus_b,
@@ -270,6 +282,7 @@ MANY: dict[str, Op] = {op.name: op for op in (
 )}
 
 OPS: dict[str, Op] = {**UNARY, **BINARY, **MANY}
+GATES = frozenset(name for name, op in UNARY.items() if op.gate)
 ALIASES = {alias: op.name for op in OPS.values() for alias in op.aliases}
 
 
