@@ -82,7 +82,7 @@ ENGINES: dict[str, Engine] = {
     e.name: e
     for e in (
         Engine("karpathy_micrograd", "karpathy_micrograd", "Value", "micrograd",
-               "karpathy/micrograd", "micrograd/engine.py", "0.1.0 (PyPI)", _MICROGRAD_OPS),
+               "karpathy/micrograd", "micrograd/engine.py", "release 0.1.0 (PyPI)", _MICROGRAD_OPS),
         Engine("saagark_micrograd", "saagark_micrograd", "Value", "extension",
                "saagark/micrograd", "micrograd-py/engine.py",
                "3060d198dbee98830508ad50160c6d3f771bd384",
