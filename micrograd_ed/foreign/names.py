@@ -90,6 +90,7 @@ def detect(obj: object, **given: str | None) -> tuple[Names, list[str]]:
                         f"{', '.join(f.name for f in fields(Names))}")
     found: dict[str, str | None] = {}
     notes: list[str] = []
+    missing: list[str] = []
     what = obj.__name__ if isinstance(obj, type) else type(obj).__name__
     for field in fields(Names):
         key = field.name
@@ -106,9 +107,14 @@ def detect(obj: object, **given: str | None) -> tuple[Names, list[str]]:
                 raise NamesError(
                     f"{what}: found no {key} attribute (tried {tried}); say which it is, "
                     f"e.g. {key}=\"my_{key}\"")
-            notes.append(f"no {key.replace('_', ' ')} found (tried "
-                         f"{', '.join(CANDIDATES[key])})")
+            missing.append(key)
         elif hit != getattr(Names, key):
             notes.append(f"{key} is .{hit}")
         found[key] = hit
+    if found["local_grads"] or found["step"]:       # one way to know the local derivatives
+        missing = [k for k in missing if k not in ("local_grads", "step")]
+    for key in missing:
+        if key != "label":                          # (most engines have no labels)
+            notes.append(f"no {key.replace('_', ' ')} found (tried "
+                         f"{', '.join(CANDIDATES[key])})")
     return replace(Names(), **found), notes
