@@ -5,7 +5,7 @@ For a node ``x`` of a micrograd_ed graph with root ``L``:
 * its data comes from its op:  ``data e = a × b = 2 × −3 = −6``;
 * its gradient is the chain rule summed over its users (every edge out of it):
   ``grad x = Σ_u (∂u/∂x) × grad u``, for instance
-  ``grad e = 2·e × grad f = 2·(−6) × 1 = −12`` when ``f = e**2``.
+  ``grad e = 2 × e × grad f = 2 × −6 × 1 = −12`` when ``f = e**2``.
 
 Each local derivative is written as the lecture writes it (``1 − t²`` for tanh,
 ``s·(1 − s)`` for sigmoid), first with names, then with the numbers: the words are the op

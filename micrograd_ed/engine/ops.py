@@ -338,5 +338,5 @@ def _with_constant(name: str, k: object) -> str:
     if k in (0, 1):                             # x ** 0 = 1 and x ** 1 = x: flat, or 1
         return f"{k:g}"
     if k == 2:
-        return "2\u00b7{x}"
-    return "{k}\u00b7{x}^{j}"                   # x ** k: k·x^(k − 1), with j = k − 1
+        return f"2 {TIMES} {{x}}"
+    return f"{{k}} {TIMES} {{x}}^{{j}}"          # x ** k: k·x^(k − 1), with j = k − 1
