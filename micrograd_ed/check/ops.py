@@ -9,9 +9,14 @@ a single number, ``∂z/∂x``, is enough: the exponent is usually a constant). 
   ``(f(x+h) − f(x−h)) / 2h`` of the student's own forward (so a derivative that does not
   belong to the forward it came with is caught even when both are wrong together).
 
-The points include the places where a wrong derivative hides: 0 for relu and abs (where any
-subgradient between the one-sided slopes is accepted), just above 0 for log and sqrt, large
-|x| for sigmoid and tanh (where ``1/(1 + exp(−x))`` overflows), negative bases for ``**``.
+The points are the op table's (engine/ops.py), and include the places where a wrong
+derivative hides: 0 for relu and abs (where any subgradient between the one-sided slopes is
+accepted), just above 0 for log and sqrt, large |x| for sigmoid and tanh (where
+``1/(1 + exp(−x))`` overflows), negative bases for ``**``.
+
+This module grades a STUDENT's op. Not to be confused with ``micrograd_ed.gradcheck`` (backprop
+vs central differences for any function of Values) and ``micrograd_ed.teach.op_checks``
+(``micrograd-ed gradcheck``: that check run over micrograd_ed's own ops).
 """
 
 from __future__ import annotations
