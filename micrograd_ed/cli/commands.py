@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from micrograd_ed import __version__
+from micrograd_ed.engine import ops
 
 PROG = "micrograd-ed"
 GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png", "pdf": ".pdf"}
@@ -155,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
         "graph", parents=[debug], help="draw the graph of an arithmetic expression",
         description="Build EXPR as a graph of Values, run backward, and draw it with the value "
                     "and gradient on every edge. EXPR may use variables (given by --set), "
-                    "numbers, + - * / **, unary minus, and exp, log, tanh, sigmoid, relu. "
+                    "numbers, + - * / **, unary minus, and "
+                    f"{', '.join(ops.expression_functions())} (the op table's functions). "
                     "It is parsed, never run as Python.",
         epilog="Example: micrograd-ed graph '(a*b + c) * f' --set a=2 b=-3 c=10 f=-2 "
                "-o chain.svg.  An EXPR starting with '-' goes after '--': "
