@@ -26,7 +26,7 @@ def quote(text: str, newline: str = "\\n") -> str:
     pictures (``\\x00`` -> ␀); lone surrogates become U+FFFD. ``newline`` is what a
     newline becomes (``"\\\\l"`` ends left-justified lines).
     """
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    text = _no_surrogates(text) if _has_surrogate(text) else text
     out = []
     for ch in text:
         if ch == "\\":
@@ -46,6 +46,23 @@ def quote(text: str, newline: str = "\\n") -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
+
+
+def printable(text: str) -> str:
+    """``text`` as a picture or page can hold it, changed visibly where it must be: control
+    characters (which XML cannot hold) as their Unicode control pictures (``\\x00`` -> ␀,
+    ``\\x1b`` -> ␛), lone surrogates (which UTF-8 cannot hold) as U+FFFD; newlines and tabs
+    are kept. Used for labels that go into attributes, titles and captions."""
+    if _has_surrogate(text):
+        text = _no_surrogates(text)
+    if not any(ord(ch) < 32 or ord(ch) == 0x7F for ch in text):
+        return text
+    return "".join(ch if ch in "\n\t" or ord(ch) not in _CONTROL_PICTURES
+                   else _CONTROL_PICTURES[ord(ch)] for ch in text)
+
+
+def _no_surrogates(text: str) -> str:
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
 
 
 def _has_surrogate(text: str) -> bool:

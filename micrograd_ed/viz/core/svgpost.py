@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from xml.sax.saxutils import quoteattr
 
+from micrograd_ed.viz.core.dot import printable
 from micrograd_ed.viz.core.themes import FONT_FAMILY, FONTNAME, Theme
 
 _FONT = re.compile(r'font-family="' + re.escape(FONTNAME) + r'[^"]*"')
@@ -38,7 +39,7 @@ def finish(svg: str, labels: Mapping[str, str] | None = None,
             label = labels.get(m[1])
             if label is None:
                 return m[0]
-            return f'<g id="{m[1]}" class="{m[2]}" data-label={quoteattr(label)}>'
+            return f'<g id="{m[1]}" class="{m[2]}" data-label={quoteattr(printable(label))}>'
         svg = _GROUP.sub(add_label, svg)
     if theme is not None:
         colours = {"red": theme.positive_text, "blue": theme.negative_text,

@@ -9,7 +9,7 @@ Both rules of backprop are written on the picture:
 
 A Value whose grad is not the sum of its edges' shares holds gradient from an
 earlier ``backward()`` (no ``zero_grad()`` between): it is marked with an
-orange border and a line saying what its edges add up to.
+orange border and a line "(stale: the edges give X)" in place of the sum of its edges.
 """
 
 from __future__ import annotations
@@ -201,15 +201,15 @@ class GraphWriter:
             f"{v.label} = {data}" if v.label else data]
         grad = "grad ?" if not r.computed else f"grad {r.grad(v)}"
         drawn = self.p.out_edges.get(v, [])
-        if r.computed and len(drawn) >= 2:
-            grad += " = " + _sum_text([self.share[id(e)] for e in drawn], r)
         extra = []
-        if v in self.stale:
+        if v in self.stale:             # its grad is not the sum of its edges: no "=" here
             if v is self.root:
-                extra.append("stale: grad of the output should be 1")
+                extra.append("(stale: the output's own grad is 1)")
             else:
                 total = r.share(v, self.p.uses[v])
-                extra.append(f"stale: its edges add up to {r.number(total)}")
+                extra.append(f"(stale: the edges give {r.number(total)})")
+        elif r.computed and len(drawn) >= 2:
+            grad += " = " + _sum_text([self.share[id(e)] for e in drawn], r)
         return lines(*first, grad, *extra)
 
     def neuron_attrs(self, s: Scope, out: Value) -> dict[str, object]:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value, backward_order, optext, topological_order
-from micrograd_ed.viz.core.dot import fmt
+from micrograd_ed.viz.core.dot import fmt, printable
 
 MINUS = "\u2212"
 NAME_LIMIT = 14  # characters: a longer expression name becomes "#k"
@@ -124,7 +124,7 @@ def node_names(nodes: list[Value], num: Numbers, limit: int = NAME_LIMIT) -> lis
     index = {v: k for k, v in enumerate(nodes)}
     for k, v in enumerate(nodes):
         if v.label:
-            names.append(v.label)
+            names.append(printable(v.label))
         elif not v.op:
             names.append(f"#{k}")
         else:

@@ -28,6 +28,7 @@ from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.files.atomic import write_atomic
 from micrograd_ed.viz.core import page
 from micrograd_ed.viz.core.diagram import Diagram
+from micrograd_ed.viz.core.dot import printable
 from micrograd_ed.viz.core.scopes import count_nodes
 from micrograd_ed.viz.core.themes import THEMES, get_theme
 from micrograd_ed.viz.graph.draw import GraphTooLargeError, StaleGradientWarning, draw_graph
@@ -221,7 +222,7 @@ class Steps:
         if theme not in self._pictures:
             svg = _draw(self.root, theme, len(self.nodes), self.precision).svg()
             parents = [[self._index[p] for p in v.parents] for v in self.nodes]
-            labels = [v.label for v in self.nodes]
+            labels = [printable(v.label) for v in self.nodes]
             tagged = tag_svg(svg, parents, labels, self.names)
             add_tags(tagged, self.names, labels)
             self._pictures[theme] = tagged
@@ -255,7 +256,7 @@ class Steps:
                  for i, p in enumerate(v.parents)]
         return {
             "names": self.names,
-            "labels": [v.label for v in self.nodes],
+            "labels": [printable(v.label) for v in self.nodes],
             "leaf": [not v.op for v in self.nodes],
             "edges": edges,
             "steps": self.views(),
