@@ -214,6 +214,8 @@ def build_steps(root: Value, *, forward: bool = True,
         caption = (f"Forward pass: the inputs are given ({given}). Each op computes its "
                    "value from its operands, in topological order; every grad is still "
                    "unknown (grad ?).")
+        if tag_note(names):
+            caption += "\n" + tag_note(names)
         steps.append(Step(0, "start", "start", caption,
                           data={k: nodes[k].data for k in leaves}))
         for k, v in enumerate(nodes):
@@ -223,6 +225,8 @@ def build_steps(root: Value, *, forward: bool = True,
     else:
         caption = (f"The forward pass is done: {names[k_root]} = {num(root.data)}. Next, the "
                    "backward pass: every grad is still unknown (grad ?).")
+        if tag_note(names):
+            caption += "\n" + tag_note(names)
         steps.append(Step(0, "start", "start", caption,
                           data={k: v.data for k, v in enumerate(nodes)}))
     _backward_steps(root, nodes, names, index, num, steps)
@@ -279,11 +283,22 @@ def _backward_steps(root: Value, nodes: list[Value], names: list[str],
 
 
 def _complete_note(p: Value, pn: str, uses: int) -> str:
-    how = "its only use" if uses == 1 else f"all {uses} uses"
+    how = ("this edge is its only use" if uses == 1
+           else f"all {uses} of its uses have added their share")
     if p.op:
-        return (f": complete ({how} in). {pn} is released: it will pass its grad on to "
+        return (f": complete ({how}). {pn} is released: it will pass its grad on to "
                 "its own operands.")
-    return f": complete ({how} in). {pn} is a leaf, so this is its final grad."
+    return f": complete ({how}). {pn} is a leaf, so this is its final grad."
+
+
+def tag_note(names: list[str]) -> str:
+    """What the ``#k`` names mean, when the graph has any (else "")."""
+    tags = [n for n in names if n.startswith("#") and n[1:].isdigit()]
+    if not tags:
+        return ""
+    return (f"{', '.join(tags[:3])}{', …' if len(tags) > 3 else ''}: values without a "
+            "label whose formula is too long to use as a name; #k is the value's place k in "
+            "the order of computation, written small beside its box.")
 
 
 def _forward_caption(v: Value, k: int, names: list[str], index: dict[Value, int],

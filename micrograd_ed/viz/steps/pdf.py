@@ -19,7 +19,7 @@ from micrograd_ed.viz.core.pdf import font_file, make_reproducible, paint_layout
 from micrograd_ed.viz.steps.svg import View
 
 CURRENT = "#e65100"
-SOURCE = "#1a5fb4"
+SOURCE = "#1f1f1f"
 PENDING = "#c4c4c4"
 UNKNOWN = "#767676"
 FUTURE = "#b4b4b4"

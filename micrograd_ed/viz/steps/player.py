@@ -17,10 +17,13 @@ The steps themselves come from :mod:`micrograd_ed.viz.steps.model`; the picture 
 
 from __future__ import annotations
 
+import copy
 import html
 import os
+import re
 import textwrap
 import warnings
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,6 +43,7 @@ from micrograd_ed.viz.steps.model import (
     build_steps,
     paths,
     replay,
+    tag_note,
     users,
     wrap_name,
 )
@@ -245,8 +249,11 @@ class Steps:
         """The player: one self-contained HTML page (nothing fetched, no server)."""
         t = self.picture()
         title = f"Backprop through {self.names[-1]}, step by step"
+        note = tag_note(self.names)
+        svg, legend = _legend_apart(t)
         body = _BODY.format(theme=html.escape(self.theme), title=html.escape(title),
-                            svg=t.text())
+                            svg=svg, legend=legend,
+                            tags=html.escape(" " + note) if note else "")
         return page.html_page(title=title, body=body, data=self._page_data(),
                               styles=STYLES, scripts=SCRIPTS)
 
@@ -451,6 +458,23 @@ def _sum_text(shares: list[float], num: Numbers) -> str:
     return out
 
 
+def _legend_apart(t: Tagged) -> tuple[str, str]:
+    """The picture without its legend box, and the legend as one line of HTML text that
+    wraps at any page width (a legend inside the SVG is cut off when the view follows a step
+    or the page is narrow, e.g. a Jupyter output about 1150 px wide)."""
+    root = copy.deepcopy(t.root)
+    for parent in root.iter():
+        for g in list(parent):
+            if g.get("id") == "legend":
+                parent.remove(g)
+                lines = [re.sub(r"\s{2,}", "; ", "".join(x.itertext()).strip())
+                         for x in g.iter("text")]
+                text = html.escape("; ".join(x for x in lines if x))
+                text = re.sub(r"\b(red|blue|orange)\b", r'<span class="mg-\1">\1</span>', text)
+                return ET.tostring(root, encoding="unicode"), text
+    return t.text(), ""
+
+
 _BODY = """<div id="player" class="mg-player theme-{theme}">
 <header class="mg-head">
 <h1 class="mg-title">{title}</h1>
@@ -470,9 +494,10 @@ _BODY = """<div id="player" class="mg-player theme-{theme}">
 <p id="path-sum"></p>
 </aside>
 </div>
+<p class="mg-legend" id="legend-text">{legend}</p>
 <div id="caption" aria-live="polite"></div>
 <div id="controls"></div>
 <p class="mg-hint">Click a box to see every path from it to the output. Keys: \u2190 \u2192 Home End
-Space. Orange: this step; dashed blue: the node passing its grad on; amber grad: still summing;
-grey: not computed yet.</p>
+Space. Orange: this step; black: the operands it reads (dashed black: the node passing its grad
+on); amber grad: still summing; grey: not computed yet.{tags}</p>
 </div>"""

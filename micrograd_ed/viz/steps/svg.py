@@ -44,12 +44,12 @@ FRAME_STYLE = """
 .mg-pending > path { stroke: #c4c4c4; stroke-width: 1px; stroke-dasharray: none; }
 .mg-pending > polygon { fill: #c4c4c4; stroke: #c4c4c4; stroke-width: 1px; }
 .mg-pending > text { fill: #767676; }
-.mg-edge-in > path { stroke: #1a5fb4; stroke-width: 3px; }
-.mg-edge-in > polygon { fill: #1a5fb4; stroke: #1a5fb4; }
+.mg-edge-in > path { stroke: #1f1f1f; stroke-width: 3px; }
+.mg-edge-in > polygon { fill: #1f1f1f; stroke: #1f1f1f; }
 .mg-current > path, .mg-current > polygon, .mg-current > ellipse {
   stroke: #e65100; stroke-width: 4px; }
 .mg-from > path, .mg-from > polygon, .mg-from > ellipse {
-  stroke: #1a5fb4; stroke-width: 3px; stroke-dasharray: 6 3; }
+  stroke: #1f1f1f; stroke-width: 3px; stroke-dasharray: 6 3; }
 .mg-edge-current > path { stroke: #e65100; stroke-width: 5px; stroke-dasharray: none; }
 .mg-edge-current > polygon { fill: #e65100; stroke: #e65100; }
 .mg-edge-current > text { fill: #000; font-weight: bold; }
