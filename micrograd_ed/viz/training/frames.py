@@ -23,12 +23,22 @@ from typing import Any
 import numpy as np
 
 from micrograd_ed.training.recording import Recording, RecordingError
+from micrograd_ed.viz.core.themes import get_theme
 from micrograd_ed.viz.network.draw import draw_network
 from micrograd_ed.viz.training import plots
 from micrograd_ed.viz.training.panels import BoundaryPainter, WeightsPainter, curves_figure
 from micrograd_ed.viz.training.plots import to_image
 
 PANEL_DPI = 150
+# The network panel gets about a third of a 1920x1080 page: a column of more than
+# PLAYER_COLUMN neurons shows its first and last PLAYER_ENDS (an ellipsis says how many are
+# left out), and the text is larger than draw_network's default, so that the picture, fitted
+# to the panel, keeps its text at 11 px or more (a 2-16-16-1 net drew it at 5 px).
+PLAYER_COLUMN = 6
+PLAYER_ENDS = 2
+PLAYER_THEME = get_theme("notebook").with_overrides(
+    net_fontsize=16, net_edge_fontsize=15, legend_fontsize=15, cluster_fontsize=15,
+    title_fontsize=17)
 
 
 def check_history(history: Any) -> Recording:
@@ -82,7 +92,9 @@ def network_svgs(rec: Recording, frames: Sequence[int], grads: bool = False) -> 
             out.append(None)
             continue
         model = rec.model(k, grads=grads)
-        out.append(draw_network(model, show="grads" if grads else "weights").svg())
+        out.append(draw_network(model, show="grads" if grads else "weights",
+                                max_column=PLAYER_COLUMN, ends=PLAYER_ENDS,
+                                theme=PLAYER_THEME).svg())
     return out
 
 
@@ -119,9 +131,16 @@ def svg_frames(svgs: Sequence[str | None]) -> dict[str, Any]:
     return {"base": _strip(drawn[0]), "slots": [list(s) for s in slots], "values": values}
 
 
+# The network panel's size (px) at 1920x1080 in the two layouts of training.css: the top
+# left of a 1.3 : 1 grid, 1.25 : 1 rows ("wide-network"), or the full-height right column.
+WIDE_PANEL = (1045.0, 470.0)
+TALL_PANEL = (800.0, 870.0)
+
+
 def layout(view: dict[str, Any]) -> str:
-    """"tall-network" when the network picture is taller than wide (it then gets the
-    page's full-height column), else "wide-network"."""
+    """"tall-network" when the network picture, fitted to the page's full-height column,
+    is drawn larger than in the top-left panel (a picture taller than wide, or a wide one
+    whose height would limit it there), else "wide-network"."""
     svg = view.get("base") or next((s for s in view.get("full", []) if s), None)
     if svg is None:
         return "wide-network"
@@ -129,7 +148,9 @@ def layout(view: dict[str, Any]) -> str:
     if len(box) != 4:
         return "wide-network"
     width, height = float(box[2]), float(box[3])
-    return "tall-network" if width < 1.2 * height else "wide-network"
+    wide = min(WIDE_PANEL[0] / width, WIDE_PANEL[1] / height)
+    tall = min(TALL_PANEL[0] / width, TALL_PANEL[1] / height)
+    return "tall-network" if tall > wide else "wide-network"
 
 
 def _strip(svg: str) -> str:

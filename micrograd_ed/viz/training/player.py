@@ -69,9 +69,10 @@ class TrainingPlayer:
 
     def _body(self) -> str:
         rec = self.recording
-        panel = ("decision boundary: the model's output over the data (train filled, "
-                 f"{rec.val_label} hollow)" if rec.grid_x is not None
-                 else "the first layer's weights, one image per neuron")
+        points = (f" (train filled, {rec.val_label} hollow)" if rec.X_val is not None
+                  else " (the training points)")
+        panel = ("decision boundary: the model's output over the data" + points
+                 if rec.grid_x is not None else "the first layer's weights, one image per neuron")
         grads = ('<label><input type="checkbox" id="show-grads"> show the gradients '
                  "dL/dw of the epoch's last step</label>" if self.grads else "")
         shown = len(self.frames)
@@ -91,7 +92,8 @@ class TrainingPlayer:
             '<img id="panel" alt="the panel of this epoch"></section>',
             '<section class="panel" id="curves-panel"><h2>loss and accuracy; the line marks '
             "this epoch</h2>",
-            '<div id="curves"><div id="curves-svg"></div></div></section>',
+            '<div id="curves"><div id="curves-svg"></div></div>',
+            f'<p id="loss-note">{html.escape(LOSS_NOTE)}</p></section>',
             "</main>",
             '<div id="controls"></div>',
             f'<p id="note">{html.escape(note)}. Keys: \u2190 \u2192 step, Home / End first '
@@ -153,6 +155,12 @@ def draw_training(history: Any, *, title: str | None = None, grads: bool = False
     last recorded epoch). Raises RecordingError for a history without a recording.
     """
     return TrainingPlayer(history, title=title, grads=grads, max_frames=max_frames)
+
+
+LOSS_NOTE = ("Two losses: the caption's is the loss of the weights at the end of the epoch, "
+             "on the whole training set; the curve's (and the one fit() and micrograd-ed "
+             "train report) is the mean of the epoch's batch losses, each taken before its "
+             "update step, so it is a little higher while the loss falls.")
 
 
 def default_title(rec) -> str:
