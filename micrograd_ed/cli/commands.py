@@ -311,8 +311,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
             _write_stdout(diagram, fmt)
         else:
             diagram.save(out)
-    except LayoutTimeoutError as e:
-        raise Failure(str(e)) from None
+    except LayoutTimeoutError as e:          # its advice names draw_graph's options: say ours
+        took = str(e).split(":", 1)[0]
+        raise Failure(f"{took}: the graph has {len(topological_order(root))} values. Draw a "
+                      "smaller expression, or write the DOT text (-o graph.dot) and lay it out "
+                      "with another tool") from None
     _report(root, values, used, args.no_backward, out, sys.stdout if out else sys.stderr)
     return 0
 
