@@ -44,10 +44,11 @@ def test_slides_are_the_same_figures_in_the_slide_theme():
 
 def test_the_worked_numbers_are_in_the_figures():
     chain = (DIAGRAMS / "chain_rule.dot").read_text(encoding="utf-8")
-    assert 'label="a\\ndata 2\\ngrad 6"' in chain and 'label="L\\ndata -8\\ngrad 1"' in chain
+    assert 'label="a\\ndata 2\\ngrad 6"' in chain and 'label="L\\ndata \u22128\\ngrad 1"' in chain
     neuron = (DIAGRAMS / "sigmoid_neuron.dot").read_text(encoding="utf-8")
-    assert "a\\ndata 0.526\\ngrad -1.901" in neuron         # dL/da = -1/a
-    assert "grad -0.474 = -1.901 \u00d7 0.2493" in neuron   # a(1 - a) on the sigmoid's edge
+    assert "a\\ndata 0.526\\ngrad \u22121.901" in neuron         # dL/da = -1/a
+    # a(1 - a) on the sigmoid's edge
+    assert "grad \u22120.474 = \u22121.901 \u00d7 0.2493" in neuron
     reuse = (DIAGRAMS / "sum_rule.dot").read_text(encoding="utf-8")
     assert "x\\ndata 3\\ngrad 9 = 3 + 3 + 3" in reuse       # the sum rule on a reused value
-    assert "w1\\ndata 0.3\\ngrad -0.237" in neuron
+    assert "w1\\ndata 0.3\\ngrad \u22120.237" in neuron

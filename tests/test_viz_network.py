@@ -10,7 +10,7 @@ import pytest
 from micrograd_ed.engine import Value
 from micrograd_ed.nn import MLP, Layer, Neuron
 from micrograd_ed.viz import draw_network
-from micrograd_ed.viz.core.dot import fmt
+from micrograd_ed.viz.core.dot import fmt, signed
 
 _EDGE = re.compile(r"^  (x\d+|h\d+_\d+) -> (h\d+_\d+) \[(.*)\];$", re.M)
 _HALF = re.compile(r"^  (x\d+|h\d+_\d+) -> (w\d+_\d+_\d+) \[(.*)\];$", re.M)
@@ -48,7 +48,7 @@ def test_columns_and_one_edge_per_weight():
     n = model.layers[0].neurons[1]
     attrs = e[("x0", "h1_1")]
     w = n.w[0].data
-    assert f'number="{fmt(w, 3)}"' in attrs
+    assert f'number="{signed(w, 3)}"' in attrs
     largest = max(abs(p.data) for layer in model.layers for q in layer.neurons for p in q.w)
     weight = {("x" if c == 0 else f"h{c}_") + f"{i}" + f",h{c + 1}_{j}": w.data
               for c, layer in enumerate(model.layers)
@@ -88,7 +88,7 @@ def test_gradients_need_backward_then_show_dl_dw():
     L.backward()
     src = draw_network(model, show="grads").source
     g = model.layers[1].neurons[0].w[1].grad
-    assert f'number="{fmt(g, 3)}"' in edges(src)[("h1_1", "h2_0")]
+    assert f'number="{signed(g, 3)}"' in edges(src)[("h1_1", "h2_0")]
     assert "dL/dw" in src
     with pytest.raises(ValueError, match="show"):
         draw_network(model, show="values")

@@ -78,3 +78,29 @@ def test_odd_labels_open_in_chromium_without_a_parser_error(browser_page, tmp_pa
     browser_page.goto(f.as_uri())
     assert browser_page.locator("parsererror").count() == 0
     assert SHOWN[kind] in browser_page.locator("svg").inner_html()
+
+
+def _figures():
+    from micrograd_ed.nn import MLP
+    from micrograd_ed.viz import draw_network
+
+    a, c = Value(0.5, label="a"), Value(3.0, label="c")
+    y = a * a + (a * c).exp() + a / (c - 2) - a.sigmoid()
+    y.label = "y"
+    y.backward()
+    model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    out = model([1.0, -2.0])
+    (-out.log()).backward()
+    return {"graph": draw_graph(y), "slide": draw_graph(y, theme="slide"),
+            "network": draw_network(model, [1.0, -2.0]),
+            "grads": draw_network(model, show="grads", theme="slide")}
+
+
+@pytest.mark.parametrize("what", ["graph", "slide", "network", "grads"])
+def test_labels_write_one_true_minus_sign(what):
+    texts = _texts(_figures()[what].svg())
+    signed = [t for t in texts if "\u2212" in t]
+    assert signed, "a figure with negative numbers writes them with U+2212"
+    for t in texts:
+        assert not re.search(r"(^|[\s(=×])-(\d|\s)", t), t        # no hyphen as a minus
+        assert "\u2212\u2212" not in t and not re.search("[×+] \u2212", t), t

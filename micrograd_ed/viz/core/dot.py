@@ -107,6 +107,11 @@ class Raw:
         self.text = text
 
 
+def signed(x: float, precision: int = 4) -> str:
+    """:func:`fmt` with the true minus sign (U+2212) that every label writes: ``−6``."""
+    return fmt(x, precision).replace("-", "\u2212")
+
+
 def fmt(x: float, precision: int = 4) -> str:
     """A compact number: ``precision`` significant digits, ``%g`` style.
 

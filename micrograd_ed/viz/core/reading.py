@@ -17,6 +17,8 @@ import numpy as np
 from micrograd_ed.engine import Value
 from micrograd_ed.viz.core.dot import fmt
 
+MINUS = "\u2212"   # the one minus sign of every caption and label (never "-", never "−−")
+
 _ndarray = np.ndarray
 
 
@@ -53,13 +55,20 @@ class Reader:
 
     def text(self, x, total: bool = False) -> str:
         """``x`` formatted, with "(mean of N)" / "(sum of N)" when it is a batch."""
-        s = fmt(self.scalar(x, total), self.precision)
+        s = fmt(self.scalar(x, total), self.precision).replace("-", MINUS)
         if x.__class__ is _ndarray and self.sample is None:
             s += f" ({'sum' if total else 'mean'} of {x.size})"
         return s
 
     def number(self, x: float) -> str:
-        return fmt(x, self.precision)
+        """``x`` with a true minus sign (U+2212), as every caption and label writes it."""
+        return fmt(x, self.precision).replace("-", MINUS)
+
+    def operand(self, x) -> str:
+        """A number after an operator: a negative one in parentheses, ``0.5 × (−2)``, so
+        that two signs never stand side by side."""
+        s = self.text(x)
+        return f"({s})" if s.startswith(MINUS) else s
 
     # ----------------------------------------------------------- node parts
     def data(self, v: Value) -> str:

@@ -300,7 +300,7 @@ class GraphWriter:
             return _edge_lines(data, f"grad ?  (local {r.text(local)})")
         if not t.unit_local and local.__class__ is float and local == 1.0:
             return _edge_lines(data, grad)
-        return _edge_lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.text(local)}")
+        return _edge_lines(data, f"{grad} = {r.text(c.grad)} \u00d7 {r.operand(local)}")
 
     # ---------------------------------------------------------- attributes
     def kind_attrs(self, kind: str) -> dict[str, object]:
@@ -358,7 +358,10 @@ def _edge_lines(*parts: str) -> str:
 def _op_text(v: Value, r: Reader) -> str:
     """The op's name with its constant (engine/optext.py): "* 2", "+ 1", "leaky_relu(0.01)",
     "sum + 3"."""
-    return optext.op_label(v, r.number)
+    return optext.op_label(v, r.number, _OP_NAMES)
+
+
+_OP_NAMES = {"-": MINUS}   # the op boxes write subtraction with the true minus sign
 
 
 def _sum_text(shares: list[float], r: Reader) -> str:

@@ -25,7 +25,7 @@ import math
 
 from micrograd_ed.viz.core import legend as legend_mod
 from micrograd_ed.viz.core import style
-from micrograd_ed.viz.core.dot import Raw, attrs, fmt, lines, quote
+from micrograd_ed.viz.core.dot import Raw, attrs, lines, quote, signed
 from micrograd_ed.viz.core.estimate import box
 from micrograd_ed.viz.core.themes import FONTNAME, Theme
 
@@ -162,7 +162,7 @@ class NetWriter:
         if col == 0:
             parts = [f"x[{i}]"]
             if self.acts is not None:
-                parts.append(fmt(self.acts[0][i], self.p))
+                parts.append(signed(self.acts[0][i], self.p))
             return {"id": name, "label": Raw(lines(*parts)), "fillcolor": self.t.fills["input"],
                     "shape": "square" if not self.big else "circle"}
         neuron = self.layers[col - 1][i]
@@ -170,10 +170,10 @@ class NetWriter:
         if last and self.sizes[col] > 1:
             parts[0] = f"{i} {parts[0]}".strip()  # output neurons are numbered (the digit)
         if self.acts is not None:
-            parts.append("a " + fmt(self.acts[col][i], self.p))
+            parts.append("a " + signed(self.acts[col][i], self.p))
         if not self.big:
             b = neuron.b.data if self.show == "weights" else neuron.b.grad
-            parts.append(("b " if self.show == "weights" else "\u2202b ") + fmt(b, self.p))
+            parts.append(("b " if self.show == "weights" else "\u2202b ") + signed(b, self.p))
         fill = self.t.fills["output"] if last else "#ffffff"
         return {"id": name, "label": Raw(lines(*parts)), "fillcolor": fill}
 
@@ -203,7 +203,7 @@ class NetWriter:
         return out
 
     def weight_box(self, wid: str, v: float) -> dict[str, object]:
-        return {"id": wid, "label": fmt(v, self.p), "shape": "box", "style": "rounded,filled",
+        return {"id": wid, "label": signed(v, self.p), "shape": "box", "style": "rounded,filled",
                 "fillcolor": "#ffffff", "color": style.signed_color(v, self.scale, self.t),
                 "fontcolor": style.text_color(v, self.t), "fixedsize": "false",
                 "width": 0, "height": 0, "margin": "0.05,0.02",
@@ -214,7 +214,7 @@ class NetWriter:
         sym = "w" if self.show == "weights" else "dL/dw"
         neg = f"blue (dashed): {sym} < 0" if self.t.dashed_negative else f"blue: {sym} < 0"
         ph = [f"red: {sym} > 0, {neg}",
-              f"width proportional to |{sym}| (largest {fmt(self.largest, self.p)})"]
+              f"width proportional to |{sym}| (largest {signed(self.largest, self.p)})"]
         if not all(self.labelled):
             ph.append(f"numbers left out (too many edges): colour and width show {sym}")
         if self.acts is not None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from micrograd_ed.engine import Value
 from micrograd_ed.viz.core.diagram import Diagram
-from micrograd_ed.viz.core.dot import fmt
+from micrograd_ed.viz.core.dot import signed
 from micrograd_ed.viz.core.themes import Theme, get_theme
 from micrograd_ed.viz.network.dot import NetWriter
 
@@ -71,7 +71,7 @@ def draw_network(model, x: Sequence[float] | None = None, *, show: str = "weight
         what = "weights w" if show == "weights" else "gradients dL/dw"
         title = f"MLP {sizes}: edges show {what}"
         if x is not None:
-            shown = ", ".join(fmt(v, precision) for v in list(x)[:4])
+            shown = ", ".join(signed(v, precision) for v in list(x)[:4])
             title += f"; activations for x = [{shown}{', ...' if nin > 4 else ''}]"
     return Diagram(net.source(title, rankdir), f"network {sizes}, showing {show}", theme=th)
 
