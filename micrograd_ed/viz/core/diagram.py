@@ -19,8 +19,9 @@ class Diagram:
     ``source`` never needs a renderer; :meth:`svg`, :meth:`png`, :meth:`pdf` and
     :meth:`save` use the first available backend (see
     :mod:`micrograd_ed.viz.core.backends`). Jupyter shows a Diagram as its SVG,
-    shrunk to the width of the page when it is wider; ``d.natural()`` shows it
-    at its natural size (a wide one scrolls).
+    shrunk to the width of the page when it is wider and its text stays at 10 px or
+    more in a 1150 px column; a wider one, and ``d.natural()``, is shown at its natural
+    size (it scrolls sideways).
     """
 
     def __init__(self, source: str, summary: str = "", *,
@@ -112,9 +113,10 @@ class Diagram:
         except backends.RendererNotFoundError as e:
             bundle["text/plain"] += f"\n(not drawn: {e})"
             return bundle
-        if self.fit:
+        if self.fit and svgpost.readable_when_fitted(svg):
             bundle["image/svg+xml"] = svgpost.fit_width(svg)
             return bundle
+        # too wide to shrink without text below 10 px: full size, the output scrolls sideways
         bundle["image/svg+xml"] = svg
         return bundle, {"image/svg+xml": {"unconfined": True}}
 

@@ -6,7 +6,8 @@
 * The spaces that pad edge labels (to keep them off their line) are removed.
 * A Value's node group carries its label: ``<g id="v3" class="node" data-label="b">``.
 * The words "red", "blue" and "orange" of the legend are drawn in those colours.
-* :func:`fit_width` makes an SVG scale down to its container (Jupyter), never up.
+* :func:`fit_width` makes an SVG scale down to its container (Jupyter), never up;
+  :func:`readable_when_fitted` says whether that keeps its text at 10 px or more.
 
 Graphviz's SVG is regular (one element per line, attributes in a fixed
 order), so these are exact text substitutions, not a parse and re-serialise.
@@ -27,6 +28,8 @@ _LEGEND = re.compile(r'(<g id="legend" class="node">)(.*?)(</g>)', re.S)
 _EDGE = re.compile(r'<g id="[^"]*" class="edge">.*?</g>', re.S)
 _PAD = re.compile(r"(<text [^>]*>)(?: |&#160;)(.*?)(?: |&#160;)(?=</text>)")
 _SVG_TAG = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+NOTEBOOK_PX = 1150.0  # a notebook output column (JupyterLab at 1920 px, file browser open)
+LEAST_PX = 10.0       # text is never shrunk below this to fit the page
 
 
 def finish(svg: str, labels: Mapping[str, str] | None = None,
@@ -53,6 +56,24 @@ def finish(svg: str, labels: Mapping[str, str] | None = None,
             return m[1] + body + m[3]
         svg = _LEGEND.sub(colour, svg, count=1)
     return svg
+
+
+_FONT_SIZE = re.compile(r'font-size="([\d.]+)"')
+
+
+def readable_when_fitted(svg: str, width_px: float = NOTEBOOK_PX, least_px: float = LEAST_PX
+                         ) -> bool:
+    """Does ``svg``, shrunk to ``width_px`` (a notebook's output column), keep its smallest
+    text at ``least_px`` or more? Sizes are in points: 1 pt = 4/3 px.
+
+    scale = min(1, width_px / (width_pt · 4/3)); smallest drawn = scale · smallest_pt · 4/3.
+    """
+    m = _SVG_TAG.search(svg)
+    sizes = [float(x) for x in _FONT_SIZE.findall(svg)]
+    if m is None or not sizes:
+        return True
+    scale = min(1.0, width_px / (float(m[1]) * 4 / 3))
+    return scale * min(sizes) * 4 / 3 >= least_px
 
 
 def fit_width(svg: str) -> str:
