@@ -94,3 +94,16 @@ def test_forward_edges_are_not_the_legends_blue(narrow):
     assert not blues & set(strokes), strokes
     hint = narrow.inner_text(".mg-hint")
     assert "black: the operands it reads" in hint and "blue" not in hint
+
+
+def test_edge_shares_parenthesise_a_negative_factor():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b
+    e.label = "e"
+    out = e * Value(-2.0, label="f") + a
+    out.label = "out"
+    out.backward()
+    shares = [v["s"] for v in step_through(out).views() if v["s"]]
+    assert "grad 6 = \u22122 \u00d7 (\u22123)" in shares, shares
+    for s in shares:
+        assert not re.search("[\u00d7+] \u2212", s) and "\u2212\u2212" not in s, s

@@ -428,7 +428,7 @@ def _views(nodes: list[Value], steps: list[Step], num: Numbers,
             g = _upstream(steps, s.index, k)
             d = v.local_grads[i]
             view["s"] = (f"grad {num(s.share)}" if not unit_local and d == 1.0 else
-                         f"grad {num(s.share)} = {num(g)} \u00d7 {num(d)}")
+                         f"grad {num(s.share)} = {num(g)} \u00d7 {num.operand(d)}")
             shares[s.node].append(s.share)
         for k, x in s.grad.items():
             complete = k in s.complete
