@@ -90,3 +90,50 @@ def test_every_theme_and_direction_is_collision_free(browser_page, theme, rankdi
         assert hits == [], (what, hits[:3])
         assert m["close"] == [], (what, m["close"][:3])
         assert m["overShapes"] == [], (what, m["overShapes"][:3])
+
+
+def _issue_figures(theme: str) -> dict:
+    """Issue 23's figures: a value used four times, and the demo's 2-2-1 XOR graph (plain
+    and boxed by neuron)."""
+    from micrograd_ed.engine import Value
+    from micrograd_ed.nn import MLP
+    from micrograd_ed.viz import draw_graph
+
+    a, c = Value(0.5, label="a"), Value(3.0, label="c")
+    y = a * a + (a * c).exp() + a / (c - 2) - a.sigmoid()
+    y.label = "y"
+    y.backward()
+    model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    L = -model([Value(1.0, label="x[0]"), Value(0.0, label="x[1]")]).log()
+    L.label = "L"
+    L.backward()
+    return {"four-uses": draw_graph(y, theme=theme),
+            "xor-2-2-1": draw_graph(L, theme=theme, params=model.parameters()),
+            "xor-2-2-1-neurons": draw_graph(L, theme=theme, group_by="neuron",
+                                            params=model.parameters())}
+
+
+def test_issue_figures_in_the_notebook_theme_are_collision_free(browser_page):
+    for what, diagram in _issue_figures("notebook").items():
+        m = measure(browser_page, diagram.svg())
+        hits = sorted({(c["line"], c["owner"], c["text"]) for c in m["collisions"]})
+        assert hits == [] and m["close"] == [], (what, hits[:3], m["close"][:3])
+
+
+# Not reached yet (issue 23, measured at 1920x1080): the four-uses slide has one edge through
+# a label; the 2-2-1 graph's slide text is 12.8 px (11.0 px boxed by neuron). Strict: these
+# fail the run once they pass, so the marks come off with the fix.
+@pytest.mark.xfail(strict=True, reason="issue 23: a*a + exp(a*c) + a/(c-2) - sigmoid(a) "
+                   "on a slide: the edge a -> / crosses the label of c -> *")
+def test_the_four_uses_slide_has_no_line_through_text(browser_page):
+    m = measure(browser_page, _issue_figures("slide")["four-uses"].svg())
+    hits = sorted({(c["line"], c["owner"], c["text"]) for c in m["collisions"]})
+    assert hits == [], hits[:3]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 23: the 2-2-1 graph (33 nodes) on a slide is "
+                   "12.8 px (11.0 px with group_by='neuron'), below 14 px")
+@pytest.mark.parametrize("what", ["xor-2-2-1", "xor-2-2-1-neurons"])
+def test_the_2_2_1_graph_on_a_slide_has_14_px_text(browser_page, what):
+    m = measure(browser_page, _issue_figures("slide")[what].svg(), fit=True)
+    assert m["smallest"] >= SLIDE_TEXT_PX, (m["smallest"], m["smallestText"])
