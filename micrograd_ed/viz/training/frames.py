@@ -37,8 +37,8 @@ PANEL_DPI = 150
 PLAYER_COLUMN = 6
 PLAYER_ENDS = 2
 PLAYER_THEME = get_theme("notebook").with_overrides(
-    net_fontsize=16, net_edge_fontsize=15, legend_fontsize=15, cluster_fontsize=15,
-    title_fontsize=17)
+    net_fontsize=17, net_edge_fontsize=16, legend_fontsize=16, cluster_fontsize=16,
+    title_fontsize=18)
 
 
 def check_history(history: Any) -> Recording:
