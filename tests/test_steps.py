@@ -58,7 +58,8 @@ def test_backward_captions_show_the_chain_rule_and_running_sums():
     assert "so far (a has 1 more use to come" in first.caption
     assert second.caption.startswith("Backward: grad a += (\u2202e/\u2202a = b = \u22123) "
                                      "\u00d7 (grad e = \u22122) = 6")
-    assert "Running sum: grad a = 1 + 6 = 7: complete (all 2 of its uses have added their share)" in second.caption
+    assert ("Running sum: grad a = 1 + 6 = 7: complete (all 2 of its uses have added their "
+            "share)") in second.caption
     assert second.complete == (steps.index(a),)
     released = [s for s in steps if s.kind == "edge" and "is released" in s.caption]
     assert {steps.names[s.node] for s in released} == {"L", "d", "e"}
