@@ -11,9 +11,11 @@
 """
 
 from micrograd_ed.check.backward import BackwardCase, BackwardReport, check_backward
+from micrograd_ed.check.budget import CaseTimeout
 from micrograd_ed.check.compare import BuildError, Comparison, Row, compare
-from micrograd_ed.check.engine import CaseResult, EngineReport, check_engine
+from micrograd_ed.check.engine import check_engine
 from micrograd_ed.check.ops import OpReport, OpRow, check_op
+from micrograd_ed.check.result import CaseResult, EngineReport
 
 
 def assert_matches(build, ValueClass: type, *, atol: float = 1e-9, rtol: float = 1e-6):
@@ -33,6 +35,7 @@ def assert_matches(build, ValueClass: type, *, atol: float = 1e-9, rtol: float =
     return result
 
 
-__all__ = ["BackwardCase", "BackwardReport", "BuildError", "CaseResult", "Comparison",
+__all__ = ["BackwardCase", "BackwardReport", "BuildError", "CaseResult", "CaseTimeout",
+           "Comparison",
            "EngineReport", "OpReport", "OpRow", "Row", "assert_matches", "check_backward",
            "check_engine", "check_op", "compare"]

@@ -23,11 +23,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from micrograd_ed.check import findings
 from micrograd_ed.check.budget import DEFAULT_SECONDS, check_seconds
 from micrograd_ed.check.driver import Driver, names_for
 from micrograd_ed.check.explain import Namer, explain_data, explain_grad, num, users
 from micrograd_ed.check.guard import StudentError, safe_repr
 from micrograd_ed.check.hints import close, forward_hint, grad_hint
+from micrograd_ed.check.order import forward_order
 from micrograd_ed.check.student import BuildError, Run, check_nodes, run_student
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.foreign import Names
@@ -69,9 +71,10 @@ class Comparison:
     hint: str = ""
     runs: int = 1                   # how many times the graph was built and backpropagated
     right_runs: int = 1             # how many of them were right
-    results: int = 1                # how many different results the runs gave
+    results: int = 1                # the most different results one build gave over its runs
     twice: list[tuple[str, int]] = field(default_factory=list)   # steps run more than once
     closures: bool = True           # the engine keeps a chain-rule step per node
+    seen: list[float] = field(default_factory=list)   # the first wrong number, in each run
 
     @property
     def ok(self) -> bool:
@@ -144,7 +147,8 @@ def compare(build: Build, ValueClass: type, *, atol: float = 1e-9, rtol: float =
 def driver_for(ValueClass: type, names: Names | None, given: dict, who: str) -> Driver:
     """The :class:`Driver` of a student class, its names given or detected."""
     if not isinstance(ValueClass, type):
-        raise TypeError(f"{who}: ValueClass must be a class (e.g. Value, not Value(1.0)), "
+        raise TypeError(f"{who} expects a class: ValueClass must be a class (e.g. Value, not "
+                        f"Value(1.0)), "
                         f"got {type(ValueClass).__name__} {safe_repr(ValueClass, 40)}")
     if names is None:
         names, notes = names_for(ValueClass, given)
@@ -180,7 +184,14 @@ def compare_builds(builds: Sequence[Build], drv: Driver, *, atol: float = 1e-9,
     first_bad = next((c for c in cmps if not c.ok), cmps[0])
     first_bad.runs = len(cmps)
     first_bad.right_runs = right
-    first_bad.results = len({run.key() for _, run in results})
+    per_build: dict[int, set] = {}                # the same build must give the same result
+    for j, run in results:
+        per_build.setdefault(j, set()).add(run.key())
+    first_bad.results = max(len(v) for v in per_build.values())
+    if first_bad.first_wrong:
+        k = 0 if first_bad.first_wrong_quantity == "data" else 1
+        first_bad.seen = [run.got[first_bad.first_wrong][k] for _, run in results
+                          if run.got.get(first_bad.first_wrong, (None, None))[k] is not None]
     return first_bad
 
 
@@ -259,7 +270,11 @@ def _find_first_wrong(cmp: Comparison) -> None:
         out = users(cmp.root)
         used = out.get(v, [])
         cmp.explanation = explain_grad(v, namer, used, cmp.root)
-        cmp.hint = grad_hint(v, row.got_grad, used, cmp.root, namer, out, cmp.atol, cmp.rtol)
+        got = {cmp.nodes[r.name]: r.got_grad for r in cmp.rows if r.got_grad is not None}
+        cmp.hint = (findings.twice(cmp.twice) if cmp.twice else
+                    forward_order(cmp.root, got, cmp.atol, cmp.rtol) or
+                    grad_hint(v, row.got_grad, used, cmp.root, namer, out, cmp.atol, cmp.rtol,
+                              closures=cmp.closures, named=set(cmp.nodes.values())))
 
 
 __all__ = ["BuildError", "Comparison", "Row", "close", "compare", "compare_builds", "reference"]

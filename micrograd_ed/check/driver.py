@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from micrograd_ed.foreign import Names, NamesError, detect
 
-_MAX_WALK = 200_000        # nodes walked when counting steps (bigger graphs are not counted)
+_MAX_WALK = 200_000        # nodes walked at most
+_MAX_COUNTED = 2_000       # graphs bigger than this do not get their steps counted
 
 
 def names_for(cls: type, given: dict[str, str | None]) -> tuple[Names, list[str]]:
@@ -104,7 +105,12 @@ class Driver:
         if not step or not self.closures:
             return None
         counts: Counter = Counter()
-        for v in list(self.walk(root)):
+        nodes = []
+        for v in self.walk(root):
+            nodes.append(v)
+            if len(nodes) > _MAX_COUNTED:
+                return None
+        for v in nodes:
             f = getattr(v, step, None)
             own = getattr(v, "__dict__", None)
             if not callable(f) or own is None:
