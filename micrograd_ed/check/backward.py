@@ -151,7 +151,8 @@ def _repeat(case: Case, fn: Callable, limit: int | None, atol: float, rtol: floa
     for k, o in enumerate(outcomes):
         kinds.setdefault(k % len(case.builds), set()).add(
             (o.ok, o.node, o.got if o.got is None or o.got == o.got else "nan"))
-    if any(len(v) > 1 for v in kinds.values()) and first.node is not None and first.expected is not None:
+    unstable = any(len(v) > 1 for v in kinds.values())
+    if unstable and first.node is not None and first.expected is not None:
         right = sum(o.ok for o in outcomes)
         seen = [o.got for o in outcomes if o.node == first.node and o.got is not None]
         seen += [first.expected] * sum(o.ok for o in outcomes)
@@ -190,7 +191,7 @@ def _run(case: Case, build: Callable, fn: Callable, limit: int | None, atol: flo
             namer = Namer(root, {v: n for n, v in expected.items()})
             out = users(root)
             used = out.get(ref, [])
-            node = namer(ref)
+            node = namer.subject(ref)
             if got is None:
                 msg = f"{node}.grad is not a number: {safe_repr(got_v.grad, 40)}"
                 return BackwardCase(case.name, False, msg, case.formula, node, want, math.nan)

@@ -71,7 +71,7 @@ def grad_hint(x: Value, got: float, used: Sequence[tuple[Value, int]], root: Val
         return (f"the nodes between {namer(x)} and the output are not all named in build, so "
                 f"their grads were not compared and the op that passed a wrong gradient "
                 f"cannot be told from here: name them (return them from build) to find it.")
-    name = namer(x)
+    name = namer.subject(x)
     if not math.isfinite(got):
         return (f"grad {name} is {num(got)}: some share was not a finite number (a local "
                 f"derivative that divides by 0 or overflows)")
