@@ -13,7 +13,7 @@ from __future__ import annotations
 import types
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from micrograd_ed.foreign import Names, NamesError, detect
 
@@ -27,12 +27,31 @@ def names_for(cls: type, given: dict[str, str | None]) -> tuple[Names, list[str]
     its cases fail with a sentence rather than the check stopping."""
     given = {k: v for k, v in given.items() if v is not None}
     try:
-        return detect(cls, **given)
+        names, notes = detect(cls, **given)
     except NamesError as e:
         if given and any(f"given as {k}=" in str(e) for k in given):
             raise
-        base = Names(**given)
-        return base, [f"{e}; assumed micrograd's names"]
+        names, notes = Names(**given), [f"{e}; assumed micrograd's names"]
+    if "backward" not in given:
+        names, notes = _backprop_method(cls, names, notes)
+    return names, notes
+
+
+def _backprop_method(cls: type, names: Names, notes: list[str]) -> tuple[Names, list[str]]:
+    """When the name found for backprop is only an attribute each node gets in __init__
+    (``self.backward = lambda: None``: the per-node chain-rule step), backprop is the class's
+    method with a backprop-like name (``backwardpropagation()``, ``backwardit()``)."""
+    if isinstance(getattr(cls, names.backward, None), types.FunctionType):
+        return names, notes
+    methods = [n for n in dir(cls) if isinstance(getattr(cls, n, None), types.FunctionType)
+               and n.lower().startswith(("backward", "backprop")) and n != names.backward]
+    if len(methods) != 1:
+        return names, notes
+    step = names.backward if names.step is None else names.step
+    notes = [n for n in notes if not n.startswith(("backward is", "no local grads"))]
+    notes.append(f"backward is {methods[0]}() (the .{names.backward} each node gets in "
+                 f"__init__ is its chain-rule step)")
+    return replace(names, backward=methods[0], step=step), notes
 
 
 @dataclass
