@@ -53,6 +53,8 @@ class BackwardCase:
     explanation: str = ""
     hint: str = ""
     error: StudentError | None = field(default=None, repr=False)
+    timed_out: bool = False         # ran out of its time budget
+    skipped: bool = False           # not run, after an earlier graph ran out of time
 
 
 @dataclass
@@ -114,9 +116,14 @@ def check_backward(fn: Callable[[Value], object], *, atol: float = 1e-9,
         raise TypeError(f"check_backward expects a function fn(root), got {type(fn).__name__}")
     seconds = check_seconds(time_limit, "check_backward")
     name = getattr(fn, "__name__", type(fn).__name__)
-    results = []
+    results: list[BackwardCase] = []
     for case in engine_cases():
         if case.kind == LIMIT and case.op:          # huge inputs: the op's, not backward's
+            continue
+        if results and results[-1].timed_out or results and results[-1].skipped:
+            results.append(BackwardCase(case.name, False, "not run: your backward ran out of "
+                                        "time in an earlier graph", case.formula,
+                                        skipped=True))
             continue
         n = 1 if case.big else max(runs, len(case.builds))
         if case.big:
@@ -144,7 +151,8 @@ def _repeat(case: Case, fn: Callable, limit: int | None, atol: float, rtol: floa
             err = student_error(t, "backward", None, getattr(fn, "__code__", None),
                                 "your backward")
             return BackwardCase(case.name, False, findings.timeout(case.name, seconds or 0,
-                                                                   err.where), case.formula)
+                                                                   err.where), case.formula,
+                                timed_out=True)
         outcomes.append(out)
     first = next((o for o in outcomes if not o.ok), outcomes[0])
     kinds: dict[int, set] = {}                  # per build: the outcomes seen

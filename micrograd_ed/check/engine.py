@@ -59,8 +59,7 @@ def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS
     hung = ""
     for case in engine_cases(ValueClass):
         if hung:
-            results.append(CaseResult(case.name, SKIPPED, f"not run: {hung} ran out of time "
-                                      f"in an earlier case", case.formula))
+            results.append(CaseResult(case.name, SKIPPED, f"not run: {hung}", case.formula))
             continue
         missing = lacks(ValueClass, case)
         if missing:
@@ -77,7 +76,9 @@ def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS
             failed_ops.add(case.op)
         e = r.comparison.error if r.comparison is not None else None
         if e is not None and e.kind == "Timeout":
-            hung = f"{e.op or 'your code'}"
+            hung = f"{e.op or 'your code'} ran out of time in the case {case.name!r}"
+        elif e is not None and e.kind == "HiddenMethod":
+            hung = f"L.{drv.names.backward}() is hidden by an attribute (see {case.name!r})"
         results.append(r)
     if not hung:
         results.append(_growth(drv, seconds))

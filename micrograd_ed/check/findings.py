@@ -22,8 +22,13 @@ def unstable(right: int, runs: int, name: str, quantity: str, seen: list[float],
 
 def twice(steps: list[tuple[str, int]]) -> str:
     """A node's chain-rule step ran more than once in one backward()."""
-    shown = ", ".join(f"{name} ({k} times)" for name, k in steps[:3])
-    first = steps[0][0]
+    named = [(n, k) for n, k in steps if not n.startswith("a node made by")]
+    unnamed = len(steps) - len(named)
+    parts = [f"{name} ({k} times)" for name, k in named[:3]]
+    if unnamed:
+        parts.append(f"{unnamed} unnamed node{'s' if unnamed > 1 else ''}")
+    shown = ", ".join(parts)
+    first = named[0][0] if named else "a node"
     return (f"in one backward(), your code ran the chain-rule step of {shown}: your "
             f"topological order lists {first} more than once, so it passed its gradient on "
             f"more than once. Add a node to the order only the first time you reach it "
