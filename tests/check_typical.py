@@ -270,3 +270,23 @@ def _mul_no_upstream(self, other):
 
 MulNoUpstream = micrograd_class("MulNoUpstream", __mul__=_mul_no_upstream,
                                 __rmul__=_mul_no_upstream, doc="* forgets × out.grad")
+
+
+def stack_sort_backward(root):
+    """A student's backward(root) over micrograd_ed Values with the iterative sort of
+    StackSort: a node pushed twice before it is finished is listed twice, depending on the
+    order of ``set(v.parents)``."""
+    topo, visited, stack = [], set(), [root]
+    while stack:
+        v = stack[-1]
+        pending = [p for p in set(v.parents) if p not in visited]
+        if pending:
+            stack.extend(pending)
+        else:
+            stack.pop()
+            visited.add(v)
+            topo.append(v)
+    root.grad = 1.0
+    for v in reversed(topo):
+        for p, d in zip(v.parents, v.local_grads):
+            p.grad += d * v.grad

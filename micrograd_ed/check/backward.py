@@ -35,7 +35,7 @@ from micrograd_ed.check.order import forward_order
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.engine.memory import paused_gc
 
-RUNS = 4           # fresh graphs per case
+RUNS = 20          # fresh graphs per case (see compare.RUNS)
 
 
 @dataclass

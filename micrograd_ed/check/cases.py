@@ -39,7 +39,7 @@ class Case:
     variants: tuple[Callable, ...] = ()
     needs: tuple[str, ...] = ()
     kind: str = GRAPH
-    runs: int = 8
+    runs: int = 20
 
     @property
     def builds(self) -> tuple[Callable, ...]:
@@ -219,7 +219,7 @@ def engine_cases(cls: type | None = None) -> list[Case]:
              op=act, needs=n["neuron"]),
         Case("ladder", f"v = v*c + v, {graphs.LADDER_DEPTH} levels "
              f"(2^{graphs.LADDER_DEPTH} paths from L to x)", graphs.ladder(),
-             needs=n["ladder"], runs=4),
+             needs=n["ladder"], runs=8),
         Case("arithmetic", "L = (a*b + c) * f", _arithmetic, needs=n["arithmetic"]),
         Case("subtract and divide", "L = -((a - b) / c) * b", _sub_div,
              needs=n["subtract and divide"]),

@@ -47,7 +47,7 @@ def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS
     """Run every graded case with ``ValueClass``; see the module's docstring.
 
     ``time_limit``: seconds for each case (None: no limit). ``runs``: how many fresh graphs
-    per case (default: each case's own, 8 for small graphs). ``grad=``, ``backward=``,
+    per case (default: each case's own, 20 for small graphs). ``grad=``, ``backward=``,
     ``parents=``, ``data=`` (or ``names=``) say the engine's attribute names, as in
     ``check_engine(V, grad="grade", backward="backwardpropagation")``; the others are
     detected, and the report says what was found and assumed.

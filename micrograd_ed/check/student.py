@@ -65,7 +65,8 @@ def check_nodes(result: object, is_node: Callable[[object], bool], cls_name: str
 
 
 def run_student(build: Callable, drv: Driver, expected: Mapping[str, object],
-                time_limit: float | None, case: str = "", keep: list | None = None) -> Run:
+                time_limit: float | None, case: str = "", keep: list | None = None,
+                budget: float | None = None) -> Run:
     """Build, read, backprop and read again; see the module's docstring. ``keep`` (a list)
     gets the student's nodes, so the next run's graph lands at other addresses."""
     cls = drv.cls
@@ -75,8 +76,10 @@ def run_student(build: Callable, drv: Driver, expected: Mapping[str, object],
             return _run(build, drv, expected, keep)
     except CaseTimeout as t:
         err = student_error(t, "backward", cls, getattr(build, "__code__", None), "build")
-        return Run({}, StudentError(err.phase, err.op, err.where, "Timeout", str(t) + " (the "
-                                    "time budget of each case; change it with time_limit=)"))
+        seconds = budget if budget is not None else t.seconds
+        return Run({}, StudentError(err.phase, err.op, err.where, "Timeout",
+                                    f"{what} did not finish within its time budget of "
+                                    f"{seconds:g} s (change it with time_limit=)"))
 
 
 def _run(build: Callable, drv: Driver, expected: Mapping[str, object],
