@@ -283,3 +283,20 @@ def test_pow_with_both_derivatives_passes_where_d_dy_does_not_exist():
     wrong = check_op("**", lambda x, y: x ** y,
                      lambda x, y: (x ** (y - 1), x ** y * math.log(x)))
     assert not wrong.ok
+
+
+# README ---------------------------------------------------------- a real engine's report
+def test_readme_shows_a_real_engines_report_as_a_run_prints_it():
+    import re
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("On a real engine", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                         text=True, timeout=120, env={"PYTHONPATH": str(root)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == shown

@@ -171,6 +171,13 @@ def _local_hint(x: Value, got: float, edge: tuple[Value, int], namer: Namer,
     text = (f"through {namer(u)} = {_op_text(u, namer)}, your local derivative "
             f"\u2202{namer(u)}/\u2202{namer(x)} came out as {num(implied)}; it is "
             f"{shown} = {num(want)}")
+    entry = ops.UNARY.get(u.op) if optext.known(u.op) else None
+    if entry is not None and float(x.data) in entry.kinks:
+        # one point says nothing about the rest of the op: no "everywhere" here
+        return (f"{text}: {namer(x)} = {num(float(x.data))} is exactly at {u.op}'s kink, where "
+                f"micrograd_ed, micrograd and PyTorch all use {num(want)} (any value between "
+                f"the slopes on either side is a subgradient, but a gate that is off passes "
+                f"nothing back: compare with > 0, not >= 0).")
     for value, words in _mixups(u, i, namer):
         if close(implied, value, atol, rtol) and not close(value, want, atol, rtol):
             return f"{text} (yours is {words})"

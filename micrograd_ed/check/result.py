@@ -115,9 +115,16 @@ class EngineReport:
         return "every gradient right, no limit hit"
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, passes: bool = True) -> str:
+        """The report; ``passes=False`` leaves out the cases that passed or were not
+        checked (the summary still counts them)."""
         graded = [c for c in self.cases if c.status in (PASS, FAIL, LIMIT_HIT)]
         passed = sum(c.status == PASS for c in graded)
-        lines = [f"check_engine({self.class_name}): {self.summary}",
+        head = textwrap.wrap(f"check_engine({self.class_name}): {self.summary}", 100,
+                             subsequent_indent="    ")
+        lines = [*head,
                  f"  {passed} of {len(graded)} cases pass"
                  + (f"; not defined (skipped): {', '.join(self.missing)}" if self.missing
                     else "")]
@@ -125,6 +132,8 @@ class EngineReport:
         width = max(len(c.name) for c in self.cases)
         indent = " " * (width + 6)
         for c in self.cases:
+            if not passes and c.status in (PASS, MISSING, SKIPPED):
+                continue
             wrapped = [w for part in c.message.split("\n")
                        for w in (textwrap.wrap(part.strip(), 100 - len(indent)) or [""])]
             text = ("\n" + indent).join(wrapped)
