@@ -290,3 +290,19 @@ def stack_sort_backward(root):
     for v in reversed(topo):
         for p, d in zip(v.parents, v.local_grads):
             p.grad += d * v.grad
+
+
+def twice_listed_backward(root):
+    """A recursive sort that appends a node before checking whether it was seen: a node
+    reached by two paths is listed twice, the same way in every run."""
+    topo = []
+
+    def visit(v):
+        for p in v.parents:
+            visit(p)
+        topo.append(v)                      # the mistake: no visited set
+    visit(root)
+    root.grad = 1.0
+    for v in reversed(topo):
+        for p, d in zip(v.parents, v.local_grads):
+            p.grad += d * v.grad

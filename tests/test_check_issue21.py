@@ -58,6 +58,15 @@ def test_a_node_whose_step_ran_twice_is_said_and_not_blamed_on_an_op():
     assert "the mistake is in how" not in text           # was: "... how * passes ... to a"
 
 
+def test_a_node_listed_once_per_path_is_said_in_check_backward():
+    r = check_backward(t.twice_listed_backward)
+    wrong = {c.name: c for c in r.cases if not c.ok}
+    assert {"fan-out", "diamond", "ladder"} <= set(wrong)
+    for name in ("fan-out", "diamond", "ladder"):
+        assert "listed once per path" in wrong[name].hint, wrong[name].hint
+        assert "local derivative" not in wrong[name].hint      # was: "... came out as 3.333"
+
+
 def test_results_that_change_between_runs_are_a_finding_of_their_own():
     r = check_backward(t.stack_sort_backward)
     c = next(c for c in r.cases if c.name == "diamond")

@@ -31,7 +31,7 @@ from micrograd_ed.check.compare import reference
 from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
 from micrograd_ed.check.guard import StudentError, default_recursion_limit, safe_repr, student_error
 from micrograd_ed.check.hints import grad_hint
-from micrograd_ed.check.order import forward_order
+from micrograd_ed.check.order import forward_order, listed_twice
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.engine.memory import paused_gc
 
@@ -206,6 +206,7 @@ def _run(case: Case, build: Callable, fn: Callable, limit: int | None, atol: flo
             grads = {r: g for r, t in zip(order, their_order)
                      if (g := _grad(t)) is not None}
             hint = (forward_order(root, grads, atol, rtol) or
+                    listed_twice(root, grads, namer.subject, atol, rtol) or
                     grad_hint(ref, got, used, root, namer, out, atol, rtol))
             se, sg = distinct(want, got)
             return BackwardCase(case.name, False, f"first wrong: grad {node} = {sg}, "
