@@ -2,12 +2,18 @@
 
 * :func:`compare` -- one expression built with micrograd_ed and with a student's value class:
   every named node's data and grad, the first wrong one, why, and a picture;
-* :func:`check_engine` -- a battery of cases (reuse, diamonds, a 5,000-deep chain, ...) for a
-  student's whole value class;
+* :func:`check_engine` -- a battery of cases (each op on its own, reuse and diamonds in both
+  operand orders, huge inputs, a 5,000-deep chain, a ladder for exponential sorts, ...) for a
+  student's whole value class, with a summary that keeps wrong gradients and limits apart;
 * :func:`check_backward` -- a student's own ``backward(root)`` over micrograd_ed graphs, with
   hints for the common mistakes;
 * :func:`check_op` -- one op's forward and local derivative, at many points;
 * :func:`assert_matches` -- :func:`compare` for autograders: fails with the report's text.
+
+Every graph is built afresh several times (a verdict never depends on set order or luck),
+under a time budget (``time_limit=``; a hang raises :class:`CaseTimeout`, a BaseException,
+inside the check and ends with a sentence). Another engine's attribute names are detected
+or given: ``check_engine(V, grad="grade", backward="backwardpropagation")``.
 """
 
 from micrograd_ed.check.backward import BackwardCase, BackwardReport, check_backward
