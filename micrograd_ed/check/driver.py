@@ -48,7 +48,7 @@ def _backprop_method(cls: type, names: Names, notes: list[str]) -> tuple[Names, 
     if len(methods) != 1:
         return names, notes
     step = names.backward if names.step is None else names.step
-    notes = [n for n in notes if not n.startswith(("backward is", "no local grads"))]
+    notes = [n for n in notes if not n.startswith(("backward is", "no local grads", "no step"))]
     notes.append(f"backward is {methods[0]}() (the .{names.backward} each node gets in "
                  f"__init__ is its chain-rule step)")
     return replace(names, backward=methods[0], step=step), notes

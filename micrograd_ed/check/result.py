@@ -68,8 +68,15 @@ class EngineReport:
 
     @property
     def gradients_ok(self) -> bool:
-        """Every value and gradient right (limits of depth, huge inputs and time aside)."""
-        return not self.failed
+        """Every value and gradient right (limits of depth, huge inputs and time aside);
+        False too when cases could not run (after a hang)."""
+        return not self.failed and not self.not_run
+
+    @property
+    def not_run(self) -> list[CaseResult]:
+        """Cases that could not run: after a hang, or when backprop was hidden."""
+        return [c for c in self.cases if c.status == SKIPPED and c.message.startswith(
+            "not run")]
 
     def __bool__(self) -> bool:
         return self.ok
@@ -110,6 +117,9 @@ class EngineReport:
             text = (f"wrong results in {len(self.failed)} case"
                     f"{'s' if len(self.failed) > 1 else ''} ({names}{more})")
             return text + (f"; also fails at {limits}" if limits else "")
+        if self.not_run:
+            return (f"{len(self.not_run)} cases could not run; fails at {limits}" if limits
+                    else f"{len(self.not_run)} cases could not run")
         if limits:
             return f"every gradient right; fails only at {limits}"
         return "every gradient right, no limit hit"
