@@ -115,10 +115,12 @@ class Verdict:
     def __str__(self) -> str:
         n_ok = sum(r.ok for r in self.results)
         if self.ok:
-            head = f"Exercise {self.key} ({self.title}): all {len(self.results)} checks pass."
+            n = len(self.results)
+            head = f"Exercise {self.key} ({self.title}): " + (
+                "its check passes." if n == 1 else f"all {n} checks pass.")
         else:
             head = (f"Exercise {self.key} ({self.title}): {n_ok} of {len(self.results)} "
-                    f"checks pass.")
+                    f"check{'s pass' if n_ok != 1 else ' passes'}.")
         lines = [head]
         if self.blank:
             lines.append(textwrap.fill(self.blank[:1].upper() + self.blank[1:], 96, initial_indent="  ",
@@ -171,16 +173,26 @@ class Tally:
             raise NotDone("not done yet: the code you are to write still raises "
                           "NotImplementedError (that line is where your code goes). Write it, "
                           "run its cell, then this one.") from None
+        except TypeError as e:
+            if "ellipsis" not in str(e):
+                self.results[name] = _raised(part, e)
+            else:
+                raise NotDone("not done yet: a `...` is still in the code you are to write. "
+                              "Replace it, run its cell, then this one.") from None
         except RecursionError:
             self.results[name] = PartResult(
                 part, False, "RecursionError: your code called itself too deeply (Python "
                 "stops at about 1,000 nested calls)", "keep a list as your own stack instead "
                 "of a function that calls itself")
         except Exception as e:
-            self.results[name] = PartResult(
-                part, False, f"your code raised {type(e).__name__}: {' '.join(str(e).split())}")
+            self.results[name] = _raised(part, e)
         else:
             self.results[name] = PartResult(part, True)
+
+
+def _raised(part: Part, e: Exception) -> PartResult:
+    return PartResult(part, False,
+                      f"your code raised {type(e).__name__}: {' '.join(str(e).split())}")
 
 
 @dataclass
