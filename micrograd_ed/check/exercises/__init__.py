@@ -32,6 +32,16 @@ __all__ = ["Exercise", "Mistake", "NotDone", "Part", "PartResult", "Tally", "Ver
            "exercise", "registry"]
 
 
+_NOT_IMPLEMENTED = ("not done yet: the code you are to write still raises NotImplementedError "
+                    "(that line is where your code goes). Write it, run its cell, then this "
+                    "one.")
+_ELLIPSIS = ("not done yet: a `...` is still in the code you are to write. Replace it, run "
+             "its cell, then this one.")
+_RECURSION = ("RecursionError: your code called itself too deeply (Python stops at about "
+              "1,000 nested calls)")
+_RECURSION_HINT = "keep a list as your own stack instead of a function that calls itself"
+
+
 class Mistake(Exception):
     """A part of an exercise is wrong: ``sentence`` says what, ``hint`` the likely cause."""
 
@@ -170,20 +180,14 @@ class Tally:
         except AssertionError as e:
             self.results[name] = PartResult(part, False, str(e) or "this check failed")
         except NotImplementedError:
-            raise NotDone("not done yet: the code you are to write still raises "
-                          "NotImplementedError (that line is where your code goes). Write it, "
-                          "run its cell, then this one.") from None
+            raise NotDone(_NOT_IMPLEMENTED) from None
         except TypeError as e:
             if "ellipsis" not in str(e):
                 self.results[name] = _raised(part, e)
             else:
-                raise NotDone("not done yet: a `...` is still in the code you are to write. "
-                              "Replace it, run its cell, then this one.") from None
+                raise NotDone(_ELLIPSIS) from None
         except RecursionError:
-            self.results[name] = PartResult(
-                part, False, "RecursionError: your code called itself too deeply (Python "
-                "stops at about 1,000 nested calls)", "keep a list as your own stack instead "
-                "of a function that calls itself")
+            self.results[name] = PartResult(part, False, _RECURSION, _RECURSION_HINT)
         except Exception as e:
             self.results[name] = _raised(part, e)
         else:
@@ -206,18 +210,28 @@ class Exercise:
 
     def __call__(self, *args, **kwargs) -> Verdict:
         t = Tally(self.parts)
-        blank = ""
+        blank = failed = ""
         try:
             self.fn(t, *args, **kwargs)
         except NotDone as e:
             blank = e.sentence
+        except NotImplementedError:
+            blank = _NOT_IMPLEMENTED
+        except TypeError as e:
+            if "ellipsis" not in str(e):
+                failed = _raised(Part(""), e).sentence
+            blank = "" if failed else _ELLIPSIS
+        except RecursionError:
+            failed = _RECURSION
+        except Exception as e:                  # the learner's code, run outside a part
+            failed = _raised(Part(""), e).sentence
         results = []
         for p in self.parts:
             if p.name in t.results:
                 results.append(t.results[p.name])
             else:
-                results.append(PartResult(p, False, blank or "not checked: an earlier part "
-                                          "stopped the check"))
+                results.append(PartResult(p, False, blank or failed or "not checked: an "
+                                          "earlier part stopped the check"))
         return Verdict(self.key, self.title, results, blank)
 
 
