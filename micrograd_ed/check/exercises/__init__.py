@@ -129,8 +129,9 @@ class Verdict:
             head = f"Exercise {self.key} ({self.title}): " + (
                 "its check passes." if n == 1 else f"all {n} checks pass.")
         else:
-            head = (f"Exercise {self.key} ({self.title}): {n_ok} of {len(self.results)} "
-                    f"check{'s pass' if n_ok != 1 else ' passes'}.")
+            n = len(self.results)
+            head = f"Exercise {self.key} ({self.title}): " + (
+                "its check fails." if n == 1 else f"{n_ok} of {n} checks pass.")
         lines = [head]
         if self.blank:
             lines.append(textwrap.fill(self.blank[:1].upper() + self.blank[1:], 96, initial_indent="  ",
