@@ -134,8 +134,8 @@ class Verdict:
                 "its check fails." if n == 1 else f"{n_ok} of {n} checks pass.")
         lines = [head]
         if self.blank:
-            lines.append(textwrap.fill(self.blank[:1].upper() + self.blank[1:], 96, initial_indent="  ",
-                                       subsequent_indent="  "))
+            first = self.blank[:1].upper() + self.blank[1:]
+            lines.append(textwrap.fill(first, 96, initial_indent="  ", subsequent_indent="  "))
         for r in self.results:
             mark = "\u2713" if r.ok else "\u2717"
             lines.append(f"  {mark} {r.part.name}")

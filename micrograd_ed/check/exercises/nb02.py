@@ -19,7 +19,8 @@ import numpy as np
 from micrograd_ed.check.backward import BackwardReport, check_backward
 from micrograd_ed.check.engine import EngineReport, check_engine
 from micrograd_ed.check.exercises import Mistake, NotDone, Part, Tally, blank, exercise
-from micrograd_ed.engine import Value, topological_order as library_order
+from micrograd_ed.engine import Value
+from micrograd_ed.engine import topological_order as library_order
 
 DEEP = 5000
 
@@ -232,8 +233,8 @@ def recursion_prediction(t: Tally, my_failing_graphs: object, my_error: object,
         for g in given:
             hits = [n for n in names if n.lower().startswith(str(g).strip().lower())]
             if len(hits) != 1:
-                raise Mistake(f"{g!r} is {'not the start of' if not hits else 'the start of several'}"
-                              " of the checker's graph names",
+                which = "not the start of" if not hits else "the start of several"
+                raise Mistake(f"{g!r} is {which} of the checker's graph names",
                               "copy the names from the report of exercise 2.2: "
                               + ", ".join(names))
             got.add(hits[0])

@@ -67,7 +67,14 @@ def steeper_bowl(t: Tally, eta_max: object, steps: object) -> None:
     blank(steps, "steps")
     with t.part("the steps y needs"):
         counts = set()
-        for eta in (0.99 * 0.2, 0.2):
+        rates = [0.99 * 0.2, 0.2]
+        try:
+            own = float(eta_max)
+        except (TypeError, ValueError):
+            own = 0.2
+        if 0 < own < 1:                      # follow-through: the steps for your own rate
+            rates.append(0.99 * own)
+        for eta in rates:
             y, k = 2.5, 0
             while abs(y) >= 0.01:
                 y *= 1 - eta
@@ -75,7 +82,7 @@ def steeper_bowl(t: Tally, eta_max: object, steps: object) -> None:
             counts.add(k)
         if int(steps) not in counts:
             raise Mistake(f"steps = {steps!r}, but y needs {min(counts)} to {max(counts)} steps "
-                          "(it shrinks by the factor 1 - η each step)",
+                          "(it shrinks by the factor 1 - η each step, η = 0.99 · eta_max)",
                           "count steps until |y| < 0.01, with the rate just below eta_max")
 
 

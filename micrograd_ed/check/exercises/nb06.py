@@ -28,10 +28,22 @@ def _gates(model, X: np.ndarray, gates: Mapping) -> list[str]:
     return [gates.get(tuple(int(v > 0.5) for v in H[:, j]), "?") for j in range(H.shape[1])]
 
 
-@exercise("6.1", "other seeds", "seed 10's hidden units", "every seed you trained")
+@exercise("6.1", "other seeds", "one gate name per hidden unit", "seed 10's hidden units",
+          "every seed you trained")
 def other_seeds(t: Tally, hidden_gates: Callable, runs: Mapping, X: np.ndarray,
                 GATES: Mapping) -> None:
     """hidden_gates(model) names each hidden unit's gate, as GATES does for its pattern."""
+    with t.part("one gate name per hidden unit"):
+        if 10 not in runs:
+            raise Mistake("runs has no seed 10: run the training cell above")
+        got = hidden_gates(runs[10])
+        if got is None or got is Ellipsis:
+            raise NotDone("not done yet: hidden_gates returns nothing yet. Write it, run its "
+                          "cell, then this one.")
+        names = set(GATES.values()) | {"?"}
+        if isinstance(got, str) or len(list(got)) != 2 or not set(got) <= names:
+            raise Mistake(f"hidden_gates gives {got!r}; it should give a list of two names "
+                          "from GATES (or \"?\"), one per hidden unit")
     for part, seeds in (("seed 10's hidden units", [10]),
                         ("every seed you trained", [s for s in runs if s != 10])):
         with t.part(part):

@@ -26,9 +26,10 @@ def relu_layers(t: Tally, relu_history) -> None:
             raise Mistake("relu_history has no validation accuracy",
                           "pass validation=(X_val, y_val) to fit")
     with t.part("it learns"):
-        acc = relu_history.val_accuracy[-1]
+        accs = relu_history.val_accuracy or relu_history.accuracy
+        acc = accs[-1]
         if not acc > 0.8:
-            raise Mistake(f"the relu network reads only {acc:.3f} of the validation digits",
+            raise Mistake(f"the relu network reads only {acc:.3f} of the digits",
                           "train it as the sigmoid one: cross_entropy, Adam(lr=0.01), "
                           "batch_size=32")
 
@@ -92,13 +93,19 @@ def most_confident_mistake(t: Tally, k_worst: object, P: np.ndarray, pred: np.nd
     """k_worst: the test image read wrongly with the highest probability."""
     blank(k_worst, "k_worst")
     k = int(k_worst)
+    wrong = np.flatnonzero(pred != y_test)
     with t.part("a misclassified digit"):
+        if (pred[k] == y_test[k] and k < len(wrong)
+                and P[wrong[k], pred[wrong[k]]] == P[wrong, pred[wrong]].max()):
+            raise Mistake(f"test image {k} is read correctly; you have the position of the "
+                          f"mistake in wrong, not its test index",
+                          "np.argmax gives a position in the array wrong: the test image is "
+                          "wrong[position]")
         if pred[k] == y_test[k]:
             raise Mistake(f"test image {k} is a {y_test[k]}, read correctly (probability "
                           f"{P[k, pred[k]]:.3f})", "look only among the wrong ones: "
                           "wrong = np.flatnonzero(pred != y_test)")
     with t.part("the most confident one"):
-        wrong = np.flatnonzero(pred != y_test)
         conf = P[wrong, pred[wrong]]
         if not P[k, pred[k]] == conf.max():
             raise Mistake(f"image {k} was read as {pred[k]} with probability {P[k, pred[k]]:.3f}; "
