@@ -64,6 +64,11 @@ def cross_entropy(t: Tally, ce_model, ce_history, X_new: np.ndarray,
                           "ce_history = retrain(ce_model, X, y01, loss=\"bce_with_logits\")")
     with t.part("it separates new moons"):
         acc = accuracy(ce_model, X_new, y_new01)
+        fresh = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1)
+        if [p.data for p in ce_model.parameters()] == [p.data for p in fresh.parameters()]:
+            raise Mistake(f"ce_model is untrained (it gets {acc:.3f} of the new points right)",
+                          "pass ce_model itself to retrain: retrain(ce_model, X, y01, "
+                          "loss=\"bce_with_logits\")")
         if acc <= 0.9:
             raise Mistake(f"ce_model gets {acc:.3f} of the 500 new points right",
                           "train with loss=\"bce_with_logits\" and the 0/1 labels y01 (not "
@@ -90,15 +95,17 @@ def smaller_network(t: Tally, small, my_count: object) -> None:
 
 @exercise("7.4", "noisier moons", "accuracy on the new points", "lower than with noise 0.1")
 def noisier(t: Tally, noisy, X_nn: np.ndarray, y_nn01: np.ndarray, noisy_new: object,
-            new_acc: float) -> None:
-    """noisy_new: the noisy model's accuracy on the 500 new noisy points (±1 labels)."""
+            new_acc: float, X_noisy: np.ndarray, y_noisy01: np.ndarray) -> None:
+    """noisy_new: the noisy model's accuracy on the 500 new noisy points."""
     blank(noisy_new, "noisy_new")
     want = accuracy(noisy, X_nn, 2 * y_nn01 - 1)
     with t.part("accuracy on the new points"):
         got = float(noisy_new)
-        if math.isclose(got, accuracy(noisy, X_nn, y_nn01)) and not math.isclose(got, want):
-            raise Mistake(f"noisy_new = {got:.3f} compares ±1 predictions with 0/1 labels",
-                          "the model was trained on the labels 2*y - 1: pass 2 * y_nn01 - 1")
+        on_training = accuracy(noisy, X_noisy, 2 * y_noisy01 - 1)
+        if math.isclose(got, on_training) and not math.isclose(got, want):
+            raise Mistake(f"noisy_new = {got:.3f} is the accuracy on the 100 training points",
+                          "measure on the 500 new points X_nn, y_nn01: points the network has "
+                          "not seen")
         if not math.isclose(got, want):
             raise Mistake(f"noisy_new = {got:.3f}, but the noisy model gets {want:.3f} of the "
                           "500 new noisy points right", "accuracy(noisy, X_nn, 2 * y_nn01 - 1)")

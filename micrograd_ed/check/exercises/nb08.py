@@ -26,9 +26,11 @@ def relu_layers(t: Tally, relu_history) -> None:
             raise Mistake("relu_history has no validation accuracy",
                           "pass validation=(X_val, y_val) to fit")
     with t.part("it learns"):
-        accs = relu_history.val_accuracy or relu_history.accuracy
-        acc = accs[-1]
-        if not acc > 0.8:
+        # on validation digits after one epoch the relu net reads about 0.9; without
+        # validation, the training accuracy averaged over the first epoch is lower (~0.74)
+        watched = bool(relu_history.val_accuracy)
+        acc = (relu_history.val_accuracy if watched else relu_history.accuracy)[-1]
+        if not acc > (0.8 if watched else 0.5):
             raise Mistake(f"the relu network reads only {acc:.3f} of the digits",
                           "train it as the sigmoid one: cross_entropy, Adam(lr=0.01), "
                           "batch_size=32")
