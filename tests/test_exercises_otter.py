@@ -104,3 +104,20 @@ def test_one_typical_mistake_scores_in_between_with_its_hint(assignment, tmp_pat
     out = "\n".join(t.get("output", "") for t in tests)
     assert "Accumulate with `+=`, not `=`" in " ".join(out.split())
     assert "Traceback" not in out
+
+
+def test_every_notebook_becomes_an_assignment(tmp_path):
+    spec = importlib.util.spec_from_file_location("exercises_tool", ROOT / "tools" / "exercises.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    old = dict(os.environ)
+    os.environ.update(_env())
+    try:
+        zips = tool.assignments(tmp_path)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    names = sorted(p.stem for p in (ROOT / "notebooks" / "source").glob("*.ipynb"))
+    assert [z.name for z in zips] == [f"{n}-autograder.zip" for n in names]
+    for n in names:
+        assert (tmp_path / n / "student" / f"{n}.ipynb").exists()

@@ -197,9 +197,11 @@ def _free_names(call: str) -> list[str]:
     return names
 
 
-def _test_cell(ex, part, call: str, module: str) -> nbformat.NotebookNode:
+def _test_cell(k: int, part, call: str, module: str) -> nbformat.NotebookNode:
+    """Otter's test case for part ``k`` of a check: it fails with the part's sentence."""
     args = _free_names(call)
-    fname = "test_" + re.sub(r"\W+", "_", part.name).strip("_").lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", part.name.lower()).strip("_")
+    fname = f"test_{k}_{slug}"
     hidden = str(part.hidden).lower()
     config = (f'""" # BEGIN TEST CONFIG\npoints: {part.points}\nhidden: {hidden}\n'
               '""" # END TEST CONFIG\n')
@@ -244,7 +246,7 @@ def master_notebook(src: Path) -> nbformat.NotebookNode | None:
             else:
                 out.append(cell)
         out.append(_raw("# BEGIN TESTS"))
-        out += [_test_cell(ex, part, call, module) for part in ex.parts]
+        out += [_test_cell(k, part, call, module) for k, part in enumerate(ex.parts, 1)]
         out += [_raw("# END TESTS"), _raw("# END QUESTION")]
         start = i + 1
     out += cells[start:]
