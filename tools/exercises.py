@@ -273,9 +273,11 @@ def assignments(out_dir: Path, names: list[str] | None = None) -> list[Path]:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             nbformat.write(master, work / src.name)
+            reqs = SOURCES / "requirements.txt"
             (work / "requirements.txt").write_text(
-                "# micrograd_ed must be importable where the autograder runs; on Gradescope,\n"
-                "# add it here (e.g. a git URL or a wheel listed under 'files').\n")
+                reqs.read_text() if reqs.exists() else
+                "# micrograd_ed must be importable where the autograder runs; for Gradescope,\n"
+                "# write notebooks/source/requirements.txt (e.g. a git URL of micrograd_ed).\n")
             if dest.exists():
                 shutil.rmtree(dest)
             dest.parent.mkdir(parents=True, exist_ok=True)
