@@ -36,19 +36,24 @@ def _env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def assignment(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("assignments")
+def _assign(out: Path, names: list[str] | None = None) -> list[Path]:
+    """tools/exercises.py assignments, with otter and this checkout on the paths."""
     spec = importlib.util.spec_from_file_location("exercises_tool", ROOT / "tools" / "exercises.py")
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     old = dict(os.environ)
     os.environ.update(_env())
     try:
-        tool.assignments(out, [NAME])
+        return tool.assignments(out, names)
     finally:
         os.environ.clear()
         os.environ.update(old)
+
+
+@pytest.fixture(scope="module")
+def assignment(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assignments")
+    _assign(out, [NAME])
     return out / NAME
 
 
@@ -107,16 +112,7 @@ def test_one_typical_mistake_scores_in_between_with_its_hint(assignment, tmp_pat
 
 
 def test_every_notebook_becomes_an_assignment(tmp_path):
-    spec = importlib.util.spec_from_file_location("exercises_tool", ROOT / "tools" / "exercises.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    old = dict(os.environ)
-    os.environ.update(_env())
-    try:
-        zips = tool.assignments(tmp_path)
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+    zips = _assign(tmp_path)
     names = sorted(p.stem for p in (ROOT / "notebooks" / "source").glob("*.ipynb"))
     assert [z.name for z in zips] == [f"{n}-autograder.zip" for n in names]
     for n in names:
