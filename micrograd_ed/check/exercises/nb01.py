@@ -36,7 +36,7 @@ def sign_flips(t: Tally, my_prediction: Iterable[str], before: Sequence[Value],
         if wrong_in:
             parts.append(f"{', '.join(wrong_in)} did not change sign")
         if left_out:
-            parts.append(f"{', '.join(left_out)} did")
+            parts.append(f"{', '.join(left_out)} changed sign too")
         hint = "which gradients have f as a factor on their path to L?"
         if "f" in wrong_in:
             hint = "dL/df = d, and d = a·b + c does not contain f at all"

@@ -150,7 +150,8 @@ def chain_rule_loop(t: Tally, my_backward: Callable) -> None:
             for c in report.cases:
                 if c.name.startswith(prefixes) and not c.ok:
                     where = f"on {c.name} ({c.formula}): " if c.formula else f"on {c.name}: "
-                    raise Mistake(where + c.message, forwards or c.hint)
+                    hint = c.hint if c.error is not None else (forwards or c.hint)
+                    raise Mistake(where + c.message, hint)
 
 
 def _walks_forwards(my_backward: Callable) -> str:
@@ -175,6 +176,43 @@ def _walks_forwards(my_backward: Callable) -> str:
                 "passes on its grad before its users have added theirs: walk it backwards, "
                 "`for node in reversed(order)`")
     return ""
+
+
+_NEEDS = {          # the ops of MyValue each part of 2.3 runs
+    "+ and * (the lecture's graph)": ("+", "*"),
+    "reused nodes": ("+", "*"),
+    "-, / and numbers on either side": ("+", "*", "**"),
+    "a chain 5,000 deep and a sum of 10,000 terms": ("+", "*"),
+    "exp": ("exp",),
+    "tanh": ("tanh",),
+    "**": ("**",),
+}
+
+
+def _unwritten_ops(MyValue: type) -> list[str]:
+    """The ops of MyValue that still return None (their line is still `...`)."""
+    probes = {"+": lambda: MyValue(2.0) + MyValue(3.0), "*": lambda: MyValue(2.0) * MyValue(3.0),
+              "**": lambda: MyValue(2.0) ** 2, "exp": lambda: MyValue(0.5).exp(),
+              "tanh": lambda: MyValue(0.5).tanh()}
+    blank_ops = []
+    for op, probe in probes.items():
+        try:
+            out = probe()
+        except Exception:
+            continue                      # a real error: check_engine puts it in words
+        if out is None or out is Ellipsis:
+            blank_ops.append(op)
+    return blank_ops
+
+
+def _backward_does_nothing(MyValue: type) -> bool:
+    try:
+        a, b = MyValue(2.0), MyValue(3.0)
+        out = a * b
+        out.backward()
+        return float(a.grad) == 0 and float(b.grad) == 0
+    except Exception:
+        return False
 
 
 _ENGINE_GROUPS = {
@@ -203,9 +241,22 @@ def value_class(t: Tally, MyValue: type) -> None:
         raise NotDone("not done yet: MyValue(2.0) * MyValue(3.0) gives "
                       f"{'None' if probe is None else '...'}; each op should return a new "
                       "MyValue with its parents and local derivatives.")
+    unwritten = _unwritten_ops(MyValue)
+    idle = not unwritten and _backward_does_nothing(MyValue)
     report = check_engine(MyValue)
     for part, prefixes in _ENGINE_GROUPS.items():
         with t.part(part):
+            missing = [op for op in _NEEDS[part] if op in unwritten]
+            if missing:
+                raise Mistake(f"MyValue's {' and '.join(missing)} still return"
+                              f"{'s' if len(missing) == 1 else ''} None (the `...` line)",
+                              "each op returns MyValue(value, parents, local derivatives)"
+                              + ("; / is a · b⁻¹, so it needs your **" if "**" in missing
+                                 and part.startswith("-") else ""))
+            if idle:
+                raise Mistake("after out.backward() every grad is still 0: MyValue's "
+                              "backward() does nothing yet", "backward() can call your "
+                              "my_backward(self)")
             for c in report.cases:
                 if not c.name.startswith(prefixes):
                     continue
