@@ -30,10 +30,9 @@ def too_small_step(t: Tally, tiny: object, result: GradcheckResult, my_passes: o
                           "pass neuron.parameters() as the inputs")
         ratio = tiny.max_abs_error / max(result.max_abs_error, 1e-300)
         if ratio < 100:
-            raise Mistake(f"the largest error is {tiny.max_abs_error:.1e}, about "
-                          f"{ratio:.0f} × that with eps=1e-6: that step is not far on the "
-                          "rounding side", "use a much smaller step: eps=1e-12 (or 1e-8, "
-                          "1e-10)")
+            raise Mistake(f"the largest error is {tiny.max_abs_error:.1e}, {ratio:.2g} × that "
+                          "with eps=1e-6: that step is not far on the rounding side",
+                          "use a much smaller step: eps=1e-12 (or 1e-8, 1e-10)")
     blank(my_passes, "my_passes")
     with t.part("does it pass?"):
         if not isinstance(my_passes, bool):
@@ -62,7 +61,7 @@ def fixed_softmax(t: Tally, my_ce: Callable, scores: Sequence[Value], target: in
             raise Mistake(f"my_ce gives {out.data:.6g}, but -log softmax(z)[y] = {want:.6g}")
     for part, zs in (("gradcheck passes", scores),
                      ("gradcheck passes at other scores",
-                      [Value(v) for v in (-1.5, 0.25, 3.0)])):
+                      [Value(v, label=f"z{k}") for k, v in enumerate((-1.5, 0.25, 3.0))])):
         with t.part(part):
             res = gradcheck(my_ce, zs)
             if not res.ok:
