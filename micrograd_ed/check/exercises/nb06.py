@@ -108,15 +108,16 @@ def dead_relu(t: Tally, dead_units: Callable, relu_models: Mapping, X: np.ndarra
                 raise NotDone("not done yet: dead_units returns nothing yet. Write it, run "
                               "its cell, then this one.")
             if int(got) != want:
-                raise Mistake(f"dead_units gives {got} on a network with {want} dead unit of "
-                              f"{len(model.layers[0].neurons)}", hint)
+                raise Mistake(f"dead_units gives {got} on a network with {want} dead unit (of "
+                              f"{len(model.layers[0].neurons)})", hint)
     with t.part("your trained networks"):
         if not relu_models:
             raise Mistake("relu_models is empty: run the training cell above")
         for key, model in relu_models.items():
             if int(dead_units(model)) != _dead(model, X):
-                raise Mistake(f"for {key}, dead_units gives {dead_units(model)}, but "
-                              f"{_dead(model, X)} units are dead")
+                n = _dead(model, X)
+                raise Mistake(f"for {key}, dead_units gives {dead_units(model)}, but {n} "
+                              f"unit{' is' if n == 1 else 's are'} dead")
 
 
 def _per_example(model, X: np.ndarray, y: np.ndarray) -> list[dict[str, float]]:
