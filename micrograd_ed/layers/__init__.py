@@ -4,11 +4,19 @@
   four matrix equations (BP1-BP4); equal to the scalar engine's gradients to rounding;
 * :func:`check_layer_backward` -- checks a learner's own numpy backprop
   ``fn(Ws, bs, X, y) -> (dWs, dbs)`` on graded nets and batches, naming the first wrong layer
-  and array, with hints for the matrix-form mistakes.
+  and array, with hints for the matrix-form mistakes; time-bounded, no tracebacks.
 """
 
-from micrograd_ed.layers.backprop import Backprop, LayerGrads, layer_backprop, weights_of
+from micrograd_ed.layers.backprop import (
+    Backprop,
+    LayerGrads,
+    backprop_matrices,
+    layer_backprop,
+    weights_of,
+)
+from micrograd_ed.layers.check import CaseResult, LayerCheckReport, check_layer_backward
 from micrograd_ed.layers.costs import COSTS, Cost, cost_of
 
-__all__ = ["COSTS", "Backprop", "Cost", "LayerGrads", "cost_of", "layer_backprop",
+__all__ = ["COSTS", "Backprop", "CaseResult", "Cost", "LayerCheckReport", "LayerGrads",
+           "backprop_matrices", "check_layer_backward", "cost_of", "layer_backprop",
            "weights_of"]

@@ -108,8 +108,8 @@ class Backprop:
     def __len__(self) -> int:
         return len(self.layers)
 
-    def __getitem__(self, l: int) -> LayerGrads:
-        return self.layers[l]
+    def __getitem__(self, index: int) -> LayerGrads:
+        return self.layers[index]
 
     @property
     def dWs(self) -> list[np.ndarray]:
@@ -177,7 +177,14 @@ def layer_backprop(model: MLP | Layer, X: Any, y: Any, loss: Any = "mse", *,
         raise ValueError(f"layer_backprop: l2 must be a number >= 0, got {l2!r:.40}")
     X, one_sample = _inputs(X, Ws[0].shape[1])
     Y = targets_for(cost, y, X.shape[0], Ws[-1].shape[0], one_sample)
+    return backprop_matrices(Ws, bs, activations, X, Y, cost, l2=float(l2))
 
+
+def backprop_matrices(Ws: list[np.ndarray], bs: list[np.ndarray], activations: list[str],
+                      X: np.ndarray, Y: np.ndarray, cost: Cost, *,
+                      l2: float = 0.0) -> Backprop:
+    """:func:`layer_backprop` on plain arrays: ``Ws[l]`` (n_out x n_in), ``bs[l]``, the
+    activations' names, X (B x n_in), checked targets Y and a `Cost`."""
     # forward: z^l = a^(l-1) W^lᵀ + b^l,  a^l = σ(z^l)
     a_prev, zs, acts = X, [], []
     for W, b, f in zip(Ws, bs, activations):
@@ -195,19 +202,18 @@ def layer_backprop(model: MLP | Layer, X: Any, y: Any, loss: Any = "mse", *,
     deltas = [np.empty(0)] * len(Ws)
     deltas[L] = grad_a * sigma_prime(activations[L], zs[L], acts[L])
     # BP2: δ^l = (δ^(l+1) W^(l+1)) ⊙ σ'(z^l), from the output layer down
-    for l in range(L - 1, -1, -1):
+    for l in range(L - 1, -1, -1):  # noqa: E741 (the lecture's l)
         deltas[l] = (deltas[l + 1] @ Ws[l + 1]) * sigma_prime(activations[l], zs[l], acts[l])
 
     layers = []
     inputs = [X, *acts[:-1]]
-    for l in range(L + 1):
+    for l in range(L + 1):  # noqa: E741
         dW = deltas[l].T @ inputs[l]                   # BP4: ∂C/∂W^l = δ^lᵀ a^(l-1)
         db = deltas[l].sum(axis=0)                     # BP3: ∂C/∂b^l = Σ_x δ^l_x
-        if l2:
-            C_l2 = 2.0 * l2
-            dW, db = dW + C_l2 * Ws[l], db + C_l2 * bs[l]
+        if l2:                                         # ∂(α Σ p²)/∂p = 2α p
+            dW, db = dW + 2.0 * l2 * Ws[l], db + 2.0 * l2 * bs[l]
         layers.append(LayerGrads(l, activations[l], Ws[l], bs[l], inputs[l], zs[l], acts[l],
                                  deltas[l], dW, db))
     if l2:
         C += l2 * float(sum((W * W).sum() + (b * b).sum() for W, b in zip(Ws, bs)))
-    return Backprop(layers, C, cost.name, grad_a, X, Y, float(l2), cost.formula)
+    return Backprop(layers, C, cost.name, grad_a, X, Y, l2, cost.formula)
