@@ -199,7 +199,7 @@ def shape_hint(bp: Backprop, layer: int, array: str, shape: tuple[int, ...]) -> 
         return "dW has one entry per weight: `delta.T @ a_prev`, the shape of W"
     if shape == (1, n_out):
         return "db must be 1-D: `delta.sum(axis=0)` (without keepdims)"
-    if B > 1 and shape in ((B,), (B, n_out), (n_out, B)):
+    if shape in ((B,), (B, n_out), (n_out, B)):
         return ("db must have one entry per neuron: sum delta over the samples, "
                 "`delta.sum(axis=0)` (axis 0 runs over the batch's rows)")
     return "db has one entry per neuron: `delta.sum(axis=0)`"
