@@ -356,3 +356,22 @@ def test_against_torch_nn_linear_float64(loss, hidden):
     for i, lin in enumerate(linears):
         np.testing.assert_allclose(bp[i].dW, lin.weight.grad.numpy(), rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(bp[i].db, lin.bias.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+# ------------------------------------------------------------------ matrix_backward
+def test_matrix_backward_is_layer_backprop_on_plain_arrays():
+    from micrograd_ed.layers import matrix_backward
+
+    model = _net([6, 5, 4], "sigmoid", "linear", seed=3)
+    X, y = _data("cross_entropy", 6, 4, 7, seed=3)
+    dWs, dbs = matrix_backward(*weights_of(model)[:2], X, y, activation="sigmoid")
+    bp = layer_backprop(model, X, y, "cross_entropy")
+    for i in range(2):
+        np.testing.assert_array_equal(dWs[i], bp[i].dW)
+        np.testing.assert_array_equal(dbs[i], bp[i].db)
+    with pytest.raises(ValueError, match="layer 1 reads 4 inputs but layer 0 has 5 neurons"):
+        matrix_backward([np.zeros((5, 6)), np.zeros((4, 4))], [np.zeros(5), np.zeros(4)], X, y)
+    with pytest.raises(ValueError, match=r"layer 0 has W of shape \(5, 6\) and b of shape \(6,\)"):
+        matrix_backward([np.zeros((5, 6))], [np.zeros(6)], X, y)
+    with pytest.raises(ValueError, match="2 weight matrices but 1 bias vectors"):
+        matrix_backward([np.zeros((5, 6)), np.zeros((4, 5))], [np.zeros(5)], X, y)

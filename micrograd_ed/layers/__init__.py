@@ -4,7 +4,8 @@
   four matrix equations (BP1-BP4); equal to the scalar engine's gradients to rounding;
 * :func:`check_layer_backward` -- checks a learner's own numpy backprop
   ``fn(Ws, bs, X, y) -> (dWs, dbs)`` on graded nets and batches, naming the first wrong layer
-  and array, with hints for the matrix-form mistakes; time-bounded, no tracebacks.
+  and array, with hints for the matrix-form mistakes; time-bounded, no tracebacks;
+* :func:`matrix_backward` -- its reference answer, ``(dWs, dbs)`` for plain arrays.
 """
 
 from micrograd_ed.layers.backprop import (
@@ -12,6 +13,7 @@ from micrograd_ed.layers.backprop import (
     LayerGrads,
     backprop_matrices,
     layer_backprop,
+    matrix_backward,
     weights_of,
 )
 from micrograd_ed.layers.check import CaseResult, LayerCheckReport, check_layer_backward
@@ -19,4 +21,4 @@ from micrograd_ed.layers.costs import COSTS, Cost, cost_of
 
 __all__ = ["COSTS", "Backprop", "CaseResult", "Cost", "LayerCheckReport", "LayerGrads",
            "backprop_matrices", "check_layer_backward", "cost_of", "layer_backprop",
-           "weights_of"]
+           "matrix_backward", "weights_of"]

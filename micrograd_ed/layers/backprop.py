@@ -37,7 +37,7 @@ import numpy as np
 
 from micrograd_ed.layers.activations import sigma, sigma_prime
 from micrograd_ed.layers.costs import Cost, check_outputs, cost_of, targets_for
-from micrograd_ed.nn import MLP, Layer
+from micrograd_ed.nn import MLP, Layer, canonical_activation
 
 
 @dataclass(frozen=True, repr=False)
@@ -217,3 +217,29 @@ def backprop_matrices(Ws: list[np.ndarray], bs: list[np.ndarray], activations: l
     if l2:
         C += l2 * float(sum((W * W).sum() + (b * b).sum() for W, b in zip(Ws, bs)))
     return Backprop(layers, C, cost.name, grad_a, X, Y, l2, cost.formula)
+
+
+def matrix_backward(Ws: list[np.ndarray], bs: list[np.ndarray], X: Any, y: Any, *,
+                    activation: str = "tanh", output_activation: str = "linear",
+                    loss: Any = "cross_entropy") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``(dWs, dbs)`` for plain arrays, with the signature of the learner's function that
+    :func:`check_layer_backward` grades (its reference answer); the defaults are the digit
+    network's: tanh hidden layers, a linear output layer, softmax and cross-entropy."""
+    Ws = [np.asarray(W, dtype=np.float64) for W in Ws]
+    bs = [np.asarray(b, dtype=np.float64) for b in bs]
+    if not Ws or len(Ws) != len(bs):
+        raise ValueError(f"matrix_backward: {len(Ws)} weight matrices but {len(bs)} bias "
+                         f"vectors (one of each per layer)")
+    for i, (W, b) in enumerate(zip(Ws, bs)):
+        if W.ndim != 2 or b.shape != (W.shape[0],):
+            raise ValueError(f"matrix_backward: layer {i} has W of shape {W.shape} and b of "
+                             f"shape {b.shape}; W must be (n_out, n_in) and b (n_out,)")
+        if i and W.shape[1] != Ws[i - 1].shape[0]:
+            raise ValueError(f"matrix_backward: layer {i} reads {W.shape[1]} inputs but layer "
+                             f"{i - 1} has {Ws[i - 1].shape[0]} neurons")
+    cost = cost_of(loss)
+    X, one_sample = _inputs(X, Ws[0].shape[1])
+    Y = targets_for(cost, y, X.shape[0], Ws[-1].shape[0], one_sample)
+    acts = [canonical_activation(activation)] * (len(Ws) - 1)
+    bp = backprop_matrices(Ws, bs, [*acts, canonical_activation(output_activation)], X, Y, cost)
+    return bp.dWs, bp.dbs
