@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value, zero_grad
-from micrograd_ed.memory import paused_gc
+from micrograd_ed.engine.memory import paused_gc
 
 Fn = Callable[[Sequence[Value]], Value]
 

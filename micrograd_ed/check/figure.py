@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.viz import Diagram, GraphTooLargeError
-from micrograd_ed.viz.dot import quote
+from micrograd_ed.viz.core.dot import quote
 
 FONT = "Helvetica"
 MARK = "#b2182b"            # wrong: dark red (dark in greyscale too)
