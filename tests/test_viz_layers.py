@@ -138,3 +138,18 @@ def test_available_from_micrograd_ed_viz():
     import micrograd_ed.viz as viz
 
     assert viz.draw_layers is draw_layers
+
+
+def test_committed_figures_are_current(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "diagrams" / "layers"
+    done = subprocess.run([sys.executable, str(folder / "make_layers.py"), str(tmp_path),
+                           "--dot-only"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for name in ("xor_layers", "xor_layers_slide"):
+        assert (tmp_path / f"{name}.dot").read_bytes() == (folder / f"{name}.dot").read_bytes(), \
+            f"diagrams/layers/{name}.dot is stale: run diagrams/layers/make_layers.py"
+        assert (folder / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
