@@ -284,3 +284,16 @@ def test_bad_settings_get_errors(kwargs, words):
         check_layer_backward(learner(), **kwargs)
     with pytest.raises(TypeError, match="expects a function"):
         check_layer_backward("backprop")
+
+
+def test_float32_arithmetic_gets_a_hint():
+    right = learner()
+
+    def single(Ws, bs, X, y):
+        Ws = [W.astype(np.float16) for W in Ws]
+        bs = [b.astype(np.float16) for b in bs]
+        return right(Ws, bs, X.astype(np.float16), y)
+
+    report = check_layer_backward(single)
+    assert not report.ok
+    assert "float32 (or float16)" in report.hint

@@ -1,6 +1,7 @@
 """Notebook 09's exercise, run in a real kernel as a learner runs it: the blank starter cell
-fails with a sentence, the solution (unfolded from its <details> block) passes, and a
-solution with the typical mistake -- a missing transpose -- gets its hint."""
+fails with a sentence, the solution (unfolded from its <details> block) passes, a solution
+with the typical mistake -- a missing transpose -- gets its hint, and a hang is stopped in the
+kernel's main thread."""
 
 from __future__ import annotations
 
@@ -54,12 +55,17 @@ def check_outputs():
     check_source = nb.cells[check].source
     mistake = solution.replace("delta.T @ inputs[l]", "inputs[l].T @ delta")
     assert mistake != solution
+    hang = "def backprop_step(Ws, bs, X, y):\n    while True:\n        pass\n"
     nb.cells = nb.cells[:check + 1] + [
         nbformat.v4.new_code_cell(solution), nbformat.v4.new_code_cell(check_source),
-        nbformat.v4.new_code_cell(mistake), nbformat.v4.new_code_cell(check_source)]
+        nbformat.v4.new_code_cell(mistake), nbformat.v4.new_code_cell(check_source),
+        nbformat.v4.new_code_cell(hang),
+        nbformat.v4.new_code_cell(check_source.replace("(backprop_step)",
+                                                       "(backprop_step, budget=0.5)"))]
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     texts = []
-    for cell in (nb.cells[check], nb.cells[check + 2], nb.cells[check + 4]):
+    for cell in (nb.cells[check], nb.cells[check + 2], nb.cells[check + 4],
+                 nb.cells[check + 6]):
         assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
         data = [o for o in cell.outputs if o.output_type == "execute_result"]
         assert len(data) == 1
@@ -84,3 +90,9 @@ def test_a_missing_transpose_gets_its_hint(check_outputs):
     assert "0 of 4 graded nets right" in wrong
     assert "dW of layer 1 has shape (4, 2), expected (2, 4)" in wrong
     assert "hint: dW came out transposed" in wrong
+
+
+def test_a_hang_in_the_kernels_main_thread_is_stopped(check_outputs):
+    hang = check_outputs[3]
+    assert "did not finish within its budget of 0.5 s and was stopped" in hang
+    assert "not run (an earlier net ran out of time)" in hang

@@ -73,9 +73,11 @@ def run_with_budget(fn: Callable[..., Any], args: tuple, budget: float) -> Outco
         _stop(worker)
         raise
     outcome.seconds = time.perf_counter() - start
-    if not finished:
+    if not finished and not done.is_set():
         _stop(worker)
         outcome.timed_out = True
         outcome.left_running = not done.wait(GRACE)
         outcome.value = outcome.error = None
+    if not outcome.left_running:
+        worker.join(GRACE)                      # done is set: the thread is returning
     return outcome

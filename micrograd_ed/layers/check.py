@@ -253,6 +253,11 @@ def _case(fn: Callable, net: Net, budget: float, atol: float, rtol: float) -> Ca
         runs.append(parsed)
     first = _compare(net, runs[0], atol, rtol)
     if not first.ok:
+        if not first.hint and _low_precision(outcome.value):
+            first.hint = ("your arrays are float32 (or float16), whose numbers carry about 7 "
+                          "(3) digits; the check compares to 6: compute in float64, numpy's "
+                          "default (leave out dtype=np.float32 and .astype(np.float32))")
+            first.detail = ""
         return first
     for arrays0, arrays1, what in zip(runs[0], runs[1], ("dW", "db")):
         for i, (g0, g1) in enumerate(zip(arrays0, arrays1)):
@@ -262,6 +267,15 @@ def _case(fn: Callable, net: Net, budget: float, atol: float, rtol: float) -> Ca
                                   hint="does it use randomness, or keep something between "
                                        "calls (a global, or a default argument it changes)?")
     return CaseResult(net.name, True, "right")
+
+
+def _low_precision(value: Any) -> bool:
+    """Does the learner's return hold a float32 or float16 array?"""
+    try:
+        return any(getattr(x, "dtype", None) in (np.float32, np.float16)
+                   for part in value for x in part)
+    except TypeError:
+        return False
 
 
 def _error(fn: Callable, net: Net, e: BaseException) -> CaseResult:
