@@ -34,7 +34,7 @@ from micrograd_ed.viz.core.diagram import Diagram
 from micrograd_ed.viz.core.dot import Raw, attrs, fmt, quote
 from micrograd_ed.viz.core.estimate import text_width
 from micrograd_ed.viz.core.themes import FONTNAME, Theme, get_theme
-from micrograd_ed.viz.layers.grid import Grid, grid_nodes, make_grid
+from micrograd_ed.viz.layers.grid import Grid, grid_nodes, group, make_grid
 
 SUP = str.maketrans("0123456789-L", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᴸ")
 ROWS = ("params", "z", "a", "delta", "grads")
@@ -82,20 +82,27 @@ def draw_backprop(bp: Backprop, *, title: str | None = None, theme: str | Theme 
                   precision: int | None = None, fontsize: float | None = None,
                   max_cells: int = 8) -> Diagram:
     """:func:`draw_layers` for an already computed :class:`~micrograd_ed.layers.Backprop`."""
+    return figure(bp, title=title, theme=theme, precision=precision, fontsize=fontsize,
+                  max_cells=max_cells)[0]
+
+
+def figure(bp: Backprop, *, title: str | None, theme: str | Theme, precision: int | None,
+           fontsize: float | None, max_cells: int) -> tuple[Diagram, LayersWriter]:
+    """The Diagram and the writer that placed it (the player reads its arrows' labels)."""
     if isinstance(max_cells, bool) or not isinstance(max_cells, int) or max_cells < 1:
         raise ValueError(f"max_cells must be a positive int, got {max_cells!r}")
     th = get_theme(theme, fontsize=fontsize, precision=precision)
-    writer = _Writer(bp, th, max_cells)
+    writer = LayersWriter(bp, th, max_cells)
     sizes = "-".join(str(n) for n in [bp.X.shape[1], *(g.W.shape[0] for g in bp)])
     if title is None:
         l2 = f" + {fmt(bp.l2)} Σp²" if bp.l2 else ""
         B = bp.X.shape[0]
         title = (f"MLP {sizes}, {bp.loss}{l2}, {'one sample' if B == 1 else f'batch of {B}'}: "
                  f"C = {fmt(bp.C, th.precision)}")
-    return Diagram(writer.source(title), f"layers {sizes}", theme=th)
+    return Diagram(writer.source(title), f"layers {sizes}", theme=th), writer
 
 
-class _Writer:
+class LayersWriter:
     """Places the grids, arrows and labels, and writes the DOT text."""
 
     def __init__(self, bp: Backprop, theme: Theme, max_cells: int) -> None:
@@ -248,10 +255,12 @@ class _Writer:
                                  self.fs, "l", bold=True))
         for c in self.cells:
             out.append(self.text(f"{c.grid.name}_caption", c.grid.caption, c.left,
-                                 c.top + self.caption * 0.5, self.fs * 0.9, "l"))
+                                 c.top + self.caption * 0.5, self.fs * 0.9, "l",
+                                 group=c.grid.name))
             if c.grid.note:
                 out.append(self.text(f"{c.grid.name}_note", c.grid.note, c.left,
-                                     c.top - c.grid.height - 0.12, self.fs * 0.75, "l"))
+                                     c.top - c.grid.height - 0.12, self.fs * 0.75, "l",
+                                     group=c.grid.name))
             out += grid_nodes(c.grid, c.left, c.top, t, self.p, self.fs * 0.9)
         out.append(self.cost_node())
         out += self.arrow_statements()
@@ -271,7 +280,7 @@ class _Writer:
                "label": self.cost_label, "fontsize": f"{self.fs:g}", "fixedsize": "true",
                "width": f"{self.cost_width:.4f}", "height": f"{self.fs * 2.2 / 72:.4f}",
                "pos": _pos(self.lefts[-1] + self.cost_width / 2,
-                           self.tops["a"] - self.caption - self.drop)}
+                           self.tops["a"] - self.caption - self.drop), "class": _group("cost")}
         return f"  cost {attrs(box)};"
 
     def graph(self, title: str) -> dict[str, object]:
@@ -280,11 +289,12 @@ class _Writer:
                 "outputorder": "edgesfirst", "bgcolor": "white"}
 
     def text(self, name: str, text: str, left: float, y: float, fontsize: float,
-             justify: str, bold: bool = False) -> str:
+             justify: str, bold: bool = False, group: str | None = None) -> str:
         """A plain-text node whose left edge is at `left` (centre at `y`)."""
         w = text_width(text, fontsize) / 72 + 0.05
         label = quote(text)[:-1] + ("\\l\"" if justify == "l" else "\"")
-        extra = {"fontcolor": "#222222" if bold else "#333333"}
+        extra = {"fontcolor": "#222222" if bold else "#333333",
+                 "class": _group(group) if group else None}
         return (f"  {name} [label={label}, shape=plaintext, fontsize={fontsize:g}, "
                 f"width={w:.4f}, height=0.2, fixedsize=true, "
                 f"{attrs(extra)[1:-1]}, pos=\"{left + w / 2:.4f},{y:.4f}!\"];")
@@ -305,7 +315,8 @@ class _Writer:
                             (b, x_dst + (0.05 if backward else -0.05))):
                 out.append(f"  {name} [shape=point, width=0.01, style=invis, "
                            f"pos=\"{x:.4f},{y:.4f}!\"];")
-            out.append(f"  {a} -> {b} {attrs({'color': color, 'penwidth': 1.4})};")
+            arrow = {"color": color, "penwidth": 1.4, "class": _group(f"arrow{n}")}
+            out.append(f"  {a} -> {b} {attrs(arrow)};")
             left = min(x_src, x_dst) + 0.12
             label = "\n".join(lines)
             h = len(lines) * self.t.edge_fontsize * 1.25 / 72
@@ -314,7 +325,8 @@ class _Writer:
             out.append(f"  arrow{n}_label [label={quote(label, newline=chr(92) + 'l')[:-1]}"
                        f"\\l\", shape=plaintext, fontsize={self.t.edge_fontsize:g}, "
                        f"fontcolor=\"{color}\", width={w:.4f}, height={h:.4f}, "
-                       f"fixedsize=true, pos=\"{left + w / 2:.4f},{ytext:.4f}!\"];")
+                       f"fixedsize=true, class=\"{_group(f'arrow{n}')}\", "
+                       f"pos=\"{left + w / 2:.4f},{ytext:.4f}!\"];")
         return out
 
     def legend_phrases(self) -> Sequence[str]:
@@ -332,6 +344,9 @@ class _Writer:
         if B > 1:
             phrases.append(f"C averages over the batch, so ∂C/∂a holds 1/{B}")
         return phrases
+
+
+_group = group
 
 
 def _act(name: str) -> str:

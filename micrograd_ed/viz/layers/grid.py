@@ -105,8 +105,16 @@ def grid_nodes(grid: Grid, left: float, top: float, theme: Theme, precision: int
             else:
                 cell = {"label": "", "fillcolor": style.signed_color(v, scale, theme),
                         "color": "none", "penwidth": 0}
-            out.append(f"  {grid.name}_{i}_{j} {attrs({**common, **cell, 'pos': _pos(x, y)})};")
+            cls = group(grid.name) + (" num" if grid.numbers else "")
+            cell.update({"class": cls, "pos": _pos(x, y)})
+            out.append(f"  {grid.name}_{i}_{j} {attrs({**common, **cell})};")
     return out
+
+
+def group(name: str) -> str:
+    """The SVG class of everything that belongs to grid (or arrow) `name`: the player shows
+    and hides a matrix by it."""
+    return f"grp_{name}"
 
 
 def _pos(x: float, y: float) -> str:
