@@ -153,3 +153,20 @@ def test_committed_figures_are_current(tmp_path):
         assert (tmp_path / f"{name}.dot").read_bytes() == (folder / f"{name}.dot").read_bytes(), \
             f"diagrams/layers/{name}.dot is stale: run diagrams/layers/make_layers.py"
         assert (folder / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_tooltips_link_an_entry_to_the_scalar_graph():
+    src = draw_layers(MLP(3, [4, 4, 1], activation="tanh", output_activation="linear", seed=1),
+                      np.ones((5, 3)), np.zeros(5)).source
+
+    def tip(node: str) -> str:
+        return re.search(node + r' \[.*?tooltip="([^"]*)"', src).group(1)
+
+    assert tip("dW1_2_3").endswith(
+        "the grad of w[1,2,3] in the scalar graph: Σ over the batch of δ[1,2]·a[0,3] (one "
+        "share from each of the 5 samples, each through the edge from w[1,2,3] into neuron "
+        "[1,2]'s dot node)")
+    assert "the grad of node z[0,3] of sample 4: σ'(z[0,3]) times the sum of the 4 edges " \
+           "from a[0,3] into the dot nodes of layer 1" in tip("d0_4_3")
+    assert "the grad of b[2,0] in the scalar graph" in tip("db2_0_0")
+    assert tip("W0_0_0").startswith("W⁰[0, 0] = ")

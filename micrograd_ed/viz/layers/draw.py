@@ -22,7 +22,7 @@ against the scalar engine. The picture is DOT with every node pinned (Graphviz's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,7 +261,8 @@ class LayersWriter:
                 out.append(self.text(f"{c.grid.name}_note", c.grid.note, c.left,
                                      c.top - c.grid.height - 0.12, self.fs * 0.75, "l",
                                      group=c.grid.name))
-            out += grid_nodes(c.grid, c.left, c.top, t, self.p, self.fs * 0.9)
+            out += grid_nodes(c.grid, c.left, c.top, t, self.p, self.fs * 0.9,
+                              self.explain(c.grid.name) if self.numbers else None)
         out.append(self.cost_node())
         out += self.arrow_statements()
         legend = legend_mod.pack(self.legend_phrases(), 72 * (self.lefts[-1] + 0.5),
@@ -274,6 +275,35 @@ class LayersWriter:
                    f"pos=\"{0.1 + w / 2:.4f},{self.bottom - h / 2:.4f}!\"];")
         out.append("}")
         return "\n".join(out) + "\n"
+
+    def explain(self, name: str) -> Callable[[int, int], str] | None:
+        """What one entry of δ, ∂C/∂W or ∂C/∂b sums in the scalar graph (None: nothing to say)."""
+        bp, B = self.bp, self.bp.X.shape[0]
+        per = f"one share from each of the {B} samples" if B > 1 else "one sample"
+        L = len(bp) - 1
+        if name.startswith("dW"):
+            i = int(name[2:])
+            prev = "x" if i == 0 else f"a[{i - 1},k]"
+            return lambda j, k: (
+                f"the grad of w[{i},{j},{k}] in the scalar graph: Σ over the batch of "
+                f"δ[{i},{j}]·{prev.replace(',k]', f',{k}]') if i else f'x[{k}]'} ({per}, each "
+                f"through the edge from w[{i},{j},{k}] into neuron [{i},{j}]'s dot node)")
+        if name.startswith("db"):
+            i = int(name[2:])
+            return lambda j, _: (f"the grad of b[{i},{j}] in the scalar graph: Σ over the "
+                                 f"batch of δ[{i},{j}] ({per}, through z[{i},{j}] = dot + b)")
+        if name.startswith("d"):
+            i = int(name[1:])
+            if i == L:
+                return lambda b, j: (f"the grad of node z[{i},{j}] of sample {b}: "
+                                     f"∂C/∂a[{i},{j}] times the local derivative σ'(z)")
+            n = bp[i + 1].W.shape[0]
+            edges = ("the edge" if n == 1 else f"the sum of the {n} edges")
+            return lambda b, j: (
+                f"the grad of node z[{i},{j}] of sample {b}: σ'(z[{i},{j}]) times {edges} "
+                f"from a[{i},{j}] into the dot nodes of layer {i + 1} "
+                f"(each w[{i + 1},m,{j}]·δ[{i + 1},m])")
+        return None
 
     def cost_node(self) -> str:
         box = {"shape": "box", "style": "filled,rounded", "fillcolor": self.t.fills["output"],

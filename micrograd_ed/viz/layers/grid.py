@@ -6,12 +6,14 @@ samples shows 16) and, when it has more than ``max_columns`` columns, each cell 
 block of neighbouring columns (the digit network's 784 pixels: 49 blocks of 16). The note
 says so: the shape is always the full one. Colour follows the figures' convention (red
 positive, blue negative, stronger for larger |x| on a log scale, micrograd_ed.viz.core.style),
-each matrix on its own scale.
+each matrix on its own scale. A number cell's tooltip gives its value in full and, for δ and
+the gradients, which nodes and edges of the scalar graph it sums (draw.py).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +87,8 @@ def _tint(color: str, t: float) -> str:
 
 
 def grid_nodes(grid: Grid, left: float, top: float, theme: Theme, precision: int,
-               fontsize: float) -> list[str]:
+               fontsize: float,
+               explain: Callable[[int, int], str] | None = None) -> list[str]:
     """DOT statements of the grid's cells, its top-left corner at (left, top) inches (y up)."""
     scale = style.Scale(grid.cells.ravel().tolist())
     out = []
@@ -101,7 +104,8 @@ def grid_nodes(grid: Grid, left: float, top: float, theme: Theme, precision: int
                 cell = {"label": fmt(v, precision), "fillcolor": fill, "color": "#ffffff",
                         "penwidth": 1, "fontname": FONTNAME, "fontsize": f"{fontsize:g}",
                         "fontcolor": style.text_color(v, theme),
-                        "tooltip": f"{grid.caption.split()[0]}[{i}, {j}] = {v!r}"}
+                        "tooltip": f"{grid.caption.split()[0]}[{i}, {j}] = {float(v)!r}"
+                                   + (f"; {explain(i, j)}" if explain else "")}
             else:
                 cell = {"label": "", "fillcolor": style.signed_color(v, scale, theme),
                         "color": "none", "penwidth": 0}
