@@ -297,3 +297,15 @@ def test_float32_arithmetic_gets_a_hint():
     report = check_layer_backward(single)
     assert not report.ok
     assert "float32 (or float16)" in report.hint
+
+
+def test_a_column_db_gets_its_hint():
+    right = learner()
+
+    def columns(Ws, bs, X, y):
+        dWs, dbs = right(Ws, bs, X, y)
+        return dWs, [db.reshape(-1, 1) for db in dbs]
+
+    report = check_layer_backward(columns)
+    assert report.first_failure.message == "db of layer 1 has shape (2, 1), expected (2,)"
+    assert "db came out as a column" in report.hint

@@ -43,10 +43,11 @@ class Outcome:
 
 
 def _stop(thread: threading.Thread) -> None:
+    """Deliver `OutOfTime` into `thread` (CPython only; elsewhere it is left running)."""
     ident = thread.ident
-    if ident is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
-                                                   ctypes.py_object(OutOfTime))
+    api = getattr(ctypes, "pythonapi", None)
+    if ident is not None and api is not None:
+        api.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(OutOfTime))
 
 
 def run_with_budget(fn: Callable[..., Any], args: tuple, budget: float) -> Outcome:

@@ -199,6 +199,9 @@ def shape_hint(bp: Backprop, layer: int, array: str, shape: tuple[int, ...]) -> 
         return "dW has one entry per weight: `delta.T @ a_prev`, the shape of W"
     if shape == (1, n_out):
         return "db must be 1-D: `delta.sum(axis=0)` (without keepdims)"
+    if shape == (n_out, 1):
+        return ("db came out as a column (n_out x 1), the lecture's vector shape; return it "
+                "1-D like b: `delta.sum(axis=0)`")
     if shape in ((B,), (B, n_out), (n_out, B)):
         return ("db must have one entry per neuron: sum delta over the samples, "
                 "`delta.sum(axis=0)` (axis 0 runs over the batch's rows)")
