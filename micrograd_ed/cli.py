@@ -616,7 +616,7 @@ def _utf8_text(arg: str) -> str:
     """An argument that is text (not a file name) as UTF-8, even under a C locale.
 
     Python decodes argv with the locale's encoding and keeps undecodable bytes as
-    surrogates ('\udcc3\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
+    surrogates ('\\udcc3\\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
     """
     if any("\udc80" <= ch <= "\udcff" for ch in arg):
         with contextlib.suppress(UnicodeError):
