@@ -3,8 +3,9 @@
 Each interpreter found on this machine (the one running the tests, python3.10 ... python3.14 on
 PATH, and pyenv's versions; one per version) compiles every source file (the package, tests,
 tools, diagrams) in memory, as its own compiler does (3.13 encodes docstrings as strict UTF-8,
-so a lone surrogate in one fails there and nowhere else). Then, where that interpreter has the runtime dependencies, it imports every
-module of the package from this checkout; where it lacks them, that half skips and says which.
+so a lone surrogate in one fails there and nowhere else). Then, where that interpreter has the
+runtime dependencies, it imports every module of the package from this checkout; where it lacks
+them, that half skips and says which.
 `.ci/run` runs the whole suite on 3.11 and on the newest Python available, with them installed.
 """
 
