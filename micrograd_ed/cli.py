@@ -308,6 +308,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         if out is None:
             _write_stdout(diagram, fmt)
         else:
+            _make_folders(out, "-o")
             diagram.save(out)
     except LayoutTimeoutError as e:
         raise Failure(str(e)) from None
@@ -334,10 +335,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.animate is not None:
         from micrograd_ed import animate
 
+        _make_folders(args.animate, "--animate")
         player = animate.write(history, args.animate, task=task.name)
         print(f"wrote the training player to {args.animate} ({len(player.frames)} frames, "
               f"epochs {player.epochs[0]} to {player.epochs[-1]})")
     if args.save is not None:
+        _make_folders(args.save, "--save")
         model.save(args.save)
         print(f"saved the model to {args.save} (load it with "
               f"micrograd_ed.nn.MLP.load({str(args.save)!r}))")
@@ -454,6 +457,7 @@ def _write_steps(root, out: Path, max_nodes: int) -> None:
         steps = step_through(root, max_nodes=max_nodes)
     except GraphTooLargeError as e:
         raise Failure(str(e).replace("max_nodes=", "--max-nodes ")) from None
+    _make_folders(out, "-o")
     steps.save(out)
     what = "slides, one page per step" if out.suffix.lower() == ".pdf" else (
         "open it in a browser: arrow keys step, Space plays")
@@ -464,7 +468,9 @@ def _check_writable(path: str | Path, option: str) -> None:
     """Fail before any work when `path` cannot be written (the write itself is atomic).
 
     The file written is the one `path` resolves to (through symlinks), as
-    :func:`micrograd_ed.files.write_atomic` writes it.
+    :func:`micrograd_ed.files.write_atomic` writes it. Missing folders on the way are
+    created when the file is written (:func:`_make_folders`, as `demo --out` does); here
+    the nearest one that exists must be a folder we may write in.
     """
     from micrograd_ed.files import NotARegularFileError, resolve_target
 
@@ -472,12 +478,35 @@ def _check_writable(path: str | Path, option: str) -> None:
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
     try:
         real = resolve_target(path)     # the text as given: 'out/' names a folder
-    except (NotARegularFileError, FileNotFoundError, OSError) as e:
+    except FileNotFoundError:           # its folder does not exist yet
+        _check_creatable(path, option)
+        return
+    except (NotARegularFileError, OSError) as e:
         raise Failure(f"{option} {' '.join((e.strerror or str(e)).split())}") from None
     if not os.access(real.parent, os.W_OK | os.X_OK):
         raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
     if real.exists() and not os.access(real, os.W_OK):
         raise Failure(f"cannot write {option} {path}: the file is read-only")
+
+
+def _check_creatable(path: str | Path, option: str) -> None:
+    """The missing folders of `path` can be made: the nearest existing one is a writable folder."""
+    existing = Path(os.path.realpath(path)).parent
+    while not os.path.lexists(existing):
+        existing = existing.parent
+    if not existing.is_dir():
+        raise Failure(f"cannot write {option} {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise Failure(f"cannot write {option} {path}: no permission to write in {existing}")
+
+
+def _make_folders(path: str | Path, option: str) -> None:
+    """Create the missing folders of `path` (as mkdir -p, with the user's umask)."""
+    try:
+        Path(os.path.realpath(path)).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Failure(f"cannot make the folder for {option} {path}: "
+                      f"{e.strerror or e}") from None
 
 
 def _write_stdout(diagram, fmt: str) -> None:
