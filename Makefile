@@ -40,4 +40,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
+	rm -rf $(VENV) .venv3[0-9]* build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
