@@ -165,8 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
                    action="extend", type=_assignment, default=[],
                    help="values of the variables, e.g. --set a=2 b=-3")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="where to write the picture; its suffix (.svg, .dot, .png, .pdf) must "
-                        "match --format; '-' writes to stdout (default: graph.svg or graph.FORMAT)")
+                   help="where to write the picture (missing folders are created); its suffix "
+                        "(.svg, .dot, .png, .pdf) must match --format; '-' writes to stdout "
+                        "(default: graph.svg or graph.FORMAT)")
     p.add_argument("--format", choices=tuple(GRAPH_FORMATS),
                    help="svg (default), dot (the Graphviz source), png or pdf (vector)")
     p.add_argument("--theme", choices=GRAPH_THEMES, default="notebook",
@@ -202,13 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
     p.add_argument("--save", metavar="FILE",
-                   help="write the trained model as JSON (load it with MLP.load)")
+                   help="write the trained model as JSON (load it with MLP.load; missing "
+                        "folders are created)")
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
                         "test_accuracy, seconds, parameters")
     p.add_argument("--animate", metavar="FILE", type=Path,
                    help="record the run and write the training player: FILE.html (a page "
-                        "to scrub through), .gif (a few seconds), .pdf (a page per frame)")
+                        "to scrub through), .gif (a few seconds), .pdf (a page per frame); "
+                        "missing folders are created")
     p.add_argument("--record-every", type=_positive_int, metavar="N",
                    help="with --animate, a frame every N epochs (default: about 60 frames)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
