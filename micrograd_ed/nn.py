@@ -45,7 +45,7 @@ from micrograd_ed.engine.layerwise import bias_and_activation
 from micrograd_ed.engine.messages import check_real_array
 from micrograd_ed.engine.parameters import ParameterArray, arrays_of
 from micrograd_ed.engine.stacked import stack
-from micrograd_ed.serialize import (
+from micrograd_ed.files.models import (
     MAX_LAYERS,
     MAX_NEURONS,
     MAX_PARAMETERS,

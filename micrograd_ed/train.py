@@ -26,10 +26,9 @@ import numpy as np
 from micrograd_ed import losses
 from micrograd_ed.data import minibatches
 from micrograd_ed.engine import Value
-from micrograd_ed.memory import paused_gc
+from micrograd_ed.engine.memory import paused_gc
 from micrograd_ed.optim import SGD, LRSchedule, Optimizer
-from micrograd_ed.recording import Recorder, Recording, check_plan, grid_axes
-from micrograd_ed.train_checks import (
+from micrograd_ed.training.checks import (
     DivergenceError,
     NotFinite,
     check_inputs,
@@ -39,6 +38,7 @@ from micrograd_ed.train_checks import (
     require_finite,
     require_finite_parameters,
 )
+from micrograd_ed.training.recording import Recorder, Recording, check_plan, grid_axes
 
 __all__ = ["LOSSES", "DivergenceError", "History", "accuracy", "evaluate", "fit", "predict",
            "predict_scores"]
@@ -118,7 +118,7 @@ def _scores(outs: list[Value]) -> np.ndarray:
 def predict_scores(model: Any, X: object) -> np.ndarray:
     """The model's raw outputs for every row of X, as an (n, k) array (one batched pass)."""
     X = _check_X(X, model, "predict", empty_ok=True)
-    with paused_gc():       # the graph has no cycles: see micrograd_ed.memory
+    with paused_gc():       # the graph has no cycles: see micrograd_ed.engine.memory
         return _scores(_as_list(model(X)))
 
 
@@ -312,7 +312,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
     * `l2`: add ``l2 * sum p^2`` to the loss (L2 regularization).
     * `record`: keep a snapshot (parameters, gradients, loss and accuracy, and for 2
       inputs the outputs on a grid) before training, every `record` epochs and after
-      the last one, in ``history.recording`` (see :mod:`micrograd_ed.recording`; an MLP
+      the last one, in ``history.recording`` (see :mod:`micrograd_ed.training.recording`; an MLP
       only, memory capped). With early stopping the recording ends where training
       stopped, while the model gets the weights of ``history.best_epoch``.
     """
@@ -405,7 +405,7 @@ def _train_epoch(model: Any, X: np.ndarray, y: np.ndarray, task: _Task, optimize
 
     Each step runs with the cyclic garbage collector paused: a step's graph has
     no reference cycles, so reference counting frees it at ``del value``, and the
-    collector would only re-scan it while it grows (see micrograd_ed.memory).
+    collector would only re-scan it while it grows (see micrograd_ed.engine.memory).
     """
     total_loss = total_right = 0.0
     batch = 0

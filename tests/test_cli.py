@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_ed import cli
+from micrograd_ed.cli import commands as cli
 
 TASK_NAMES = ("xor", "and", "or", "nand", "moons", "circles", "spirals", "digits")
 
@@ -233,7 +233,7 @@ def test_train_with_a_learning_rate_too_large_says_so(tmp_path):
 def test_the_no_progress_note_for_a_flat_loss_and_for_a_falling_one():
     from types import SimpleNamespace
 
-    from micrograd_ed.cli import _no_progress_hint
+    from micrograd_ed.cli.commands import _no_progress_hint
 
     task = SimpleNamespace(lr=0.03)
     flat = SimpleNamespace(loss=[0.69, 0.7, 0.69])
@@ -285,7 +285,7 @@ def test_gradcheck_prints_a_table_and_passes(tmp_path):
 
 
 def test_gradcheck_failure_exit_code(monkeypatch, capsys):
-    from micrograd_ed import op_checks
+    from micrograd_ed.teach import op_checks
 
     broken = op_checks.Case("bad", "x ** 2, local grad 1", (3.0,), lambda v: _wrong_square(v[0]))
     monkeypatch.setattr(op_checks, "cases", lambda: [broken])

@@ -8,7 +8,8 @@ import re
 import pytest
 from test_cli import TASK_NAMES, assert_one_line_error, run
 
-from micrograd_ed import animate, cli
+from micrograd_ed.cli import animate
+from micrograd_ed.cli import commands as cli
 
 
 def test_train_xor_animate_writes_the_player(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_ed.files import NotARegularFileError, write_atomic
+from micrograd_ed.files.atomic import NotARegularFileError, write_atomic
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from micrograd_ed import Value, topological_order
+from micrograd_ed.teach.worked_example import chain_rule_example
 from micrograd_ed.viz import step_through
-from micrograd_ed.viz.steps import Numbers
-from micrograd_ed.worked_example import chain_rule_example
+from micrograd_ed.viz.steps.model import Numbers
 
 HOSTILE = "</script><script>alert(1)</script>"
 num = Numbers(4)

@@ -9,14 +9,23 @@
 True
 
 ``d.svg()`` renders it, ``d.save("L.svg")`` writes it, and Jupyter shows it.
+
+The parts, each a subpackage with its entry point re-exported here:
+
+    graph/     draw_graph: the computation graph, values and gradients on every edge
+    steps/     step_through: backprop one step at a time (player, HTML page, slides)
+    network/   draw_network: the lecture's picture of a network
+    training/  draw_training: the training player (loads matplotlib on first use)
+    core/      what they share: DOT, themes, colours, backends, Diagram, PDF, pages
+    inline.py  how a Value shows itself in Jupyter (the engine's display hook)
 """
 
-from micrograd_ed.viz.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
-from micrograd_ed.viz.diagram import Diagram
-from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, draw_graph
+from micrograd_ed.viz.core.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
+from micrograd_ed.viz.core.diagram import Diagram
+from micrograd_ed.viz.graph.draw import GraphTooLargeError, StaleGradientWarning, draw_graph
 from micrograd_ed.viz.inline import value_mimebundle
-from micrograd_ed.viz.network import draw_network
-from micrograd_ed.viz.steps_player import Steps, step_through
+from micrograd_ed.viz.network.draw import draw_network
+from micrograd_ed.viz.steps.player import Steps, step_through
 
 __all__ = [
     "Diagram",
@@ -38,7 +47,7 @@ __all__ = [
 def __getattr__(name: str):
     """The training player loads on first use: it needs matplotlib, whose import makes the
     garbage collector track ~67,000 more objects and so slows every training step of a
-    process that never draws (see micrograd_ed/memory.py)."""
+    process that never draws (see micrograd_ed/engine/memory.py)."""
     if name in ("TrainingPlayer", "draw_training"):
         from micrograd_ed.viz import training
 

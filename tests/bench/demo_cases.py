@@ -8,7 +8,7 @@ losses (a neuron is one `dot` node); "batched" runs the 100 points as one batch.
 
 A case is a factory ``f() -> step``; ``step()`` runs one step and returns
 ``{phase: seconds}`` (see timing.py). ``paused=True`` runs the whole step inside
-``micrograd_ed.memory.paused_gc()``, as ``fit`` does and as the docs tell users
+``micrograd_ed.engine.memory.paused_gc()``, as ``fit`` does and as the docs tell users
 who build big graphs themselves; the graph is acyclic, so it is freed by
 reference counting at the end of the step and nothing is left for the collector.
 """
@@ -48,7 +48,7 @@ def init_weights(seed: int = 1337):
 def _pause(paused: bool):
     if not paused:
         return nullcontext()
-    from micrograd_ed.memory import paused_gc
+    from micrograd_ed.engine.memory import paused_gc
 
     return paused_gc()
 

@@ -36,7 +36,7 @@ fwd went from 72 to 132 ms of CPU time, while the paused fwd stayed at 25 ms. On
 2-core machine, wall-clock noise comes on top. In a lean parent today the two scripts agree
 within that noise (CPU time, 15 rounds: fwd 46-59 ms in the harness, 56-57 ms here); the
 87 ms could not be reproduced. The collector has nothing to free in an acyclic graph, so
-the docs tell users to pause it (micrograd_ed.memory.paused_gc) and `fit` does; the
+the docs tell users to pause it (micrograd_ed.engine.memory.paused_gc) and `fit` does; the
 "paused_gc" rows time the step that way and do not depend on when the collector runs or on
 what else is alive. Both modes are shown, with the spread of the rounds.
 """
