@@ -1,6 +1,7 @@
 # Every target creates and uses .venv itself: only python3 (>= 3.10) and make are needed.
+# Another Python in its own environment: make PYTHON=python3.13 VENV=.venv313 pytest
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
@@ -39,4 +40,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
+	rm -rf $(VENV) .venv3[0-9]* build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
