@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from micrograd_ed import serialize
+from micrograd_ed.files import models as serialize
+from micrograd_ed.files.models import ModelFileError
 from micrograd_ed.nn import MLP, Layer, Neuron
-from micrograd_ed.serialize import ModelFileError
-from micrograd_ed.tasks import TASKS, build_model
+from micrograd_ed.training.tasks import TASKS, build_model
 
 
 def _refuse_building(monkeypatch) -> None:
