@@ -29,9 +29,12 @@ pytest: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest -q --nbmake notebooks/
 
+# BENCH_REV: the revision the scalar step is compared with, in the same run (a change's cost)
+BENCH_REV ?= HEAD
 bench: $(STAMP)
 	@$(BIN)/python -c "import micrograd" 2>/dev/null || $(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python tests/bench/run_bench.py
+	$(BIN)/python tests/bench/compare_revision.py --rev $(BENCH_REV)
 
 diagrams: $(STAMP)
 	$(BIN)/python diagrams/make_diagrams.py
