@@ -7,7 +7,7 @@ code (for a float and for a batch) and in words, and what a tester needs to know
                  function in typed expressions (``tanh(a*b)``)
     forward      how the result reads, with slots: ``tanh({x})``, ``{x} + {y}``
     derivative   the local derivative, as the lecture writes it: ``1 − {z}²`` (x is the input,
-                 y the second operand, z the result, k the constant of ``x ** k``)
+                 y the second operand, z the result, k the constant of ``x ** k``, j = k − 1)
     scalar       x -> (z, dz/dx) for a float (unary ops; binary ops are written out in
                  value.py, where + and * are also built fast)
     batch        the same for a batch (a numpy array, one entry per sample): batched.py
@@ -19,7 +19,8 @@ code (for a float and for a batch) and in words, and what a tester needs to know
     mixups       the wrong local derivatives students often write: (f(x, z), words)
 
 Readers: value.py (the ops themselves), batched.py (a batch), the player's captions and the
-checker's explanations and hints (via `forward_text` and `derivative_text` below), the
+checker's explanations and hints and the pictures' op boxes (through optext.py, the one
+renderer of an op's forward and local-derivative text), the
 checker's probe points, the expression parser (teach/expr.py), the op gradient checks
 (teach/op_checks.py) and the tests, which walk the table and fail when any reader lacks an
 entry. Adding a unary op means one entry here and one line in value.py.
@@ -43,10 +44,11 @@ Pair = tuple[object, object]
 
 @dataclass(frozen=True)
 class Mixup:
-    """A wrong local derivative that students write: its value at (x, z), and its words
-    (with the same slots as `Op.derivative`)."""
+    """A wrong local derivative that students write: its value at (x, z, k) (the input,
+    the result and the node's constant, None when it has none), and its words (with the same
+    slots as `Op.derivative`)."""
 
-    value: Callable[[float, float], float]
+    value: Callable[[float, float, float | None], float]
     words: str
 
 
@@ -68,13 +70,25 @@ class Op:
     mixups: tuple[Mixup, ...] = ()
     in_expressions: bool = True
     check: Callable | None = None       # the domain check: messages.py (Value -> its data)
+    gate: bool = False                  # where its slope is 0 it passes back exactly 0
     symbol: str = ""                    # binary ops: the operator as printed
     aliases: tuple[str, ...] = field(default=())
 
 
-def _quiet():
-    """numpy without warnings: where Python's floats give inf or NaN silently, so do we."""
-    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
+class Off(float):
+    """The local derivative of a gate that is off (relu at x <= 0, step): 0, and 0 times
+    any gradient, even an infinite or NaN one, is 0, as in PyTorch, where a gate passes
+    nothing back (a plain 0.0 * inf would be NaN and poison every grad below it)."""
+
+    __slots__ = ()
+
+    def __mul__(self, other: object) -> float:
+        return 0.0
+
+    __rmul__ = __mul__
+
+
+OFF = Off(0.0)
 
 
 # --------------------------------------------------------------------------- unary ops
@@ -127,7 +141,7 @@ def _relu(x: float) -> Pair:
     if x > 0:
         return x, 1.0
     if x <= 0:
-        return 0.0, 0.0
+        return 0.0, OFF                                 # off: passes nothing back
     return x, 0.0                                       # NaN stays NaN (as numpy's maximum)
 
 
@@ -136,7 +150,7 @@ def _relu_b(x: np.ndarray) -> Pair:
 
 
 def _step(x: float) -> Pair:
-    return (1.0 if x > 0 else 0.0), 0.0                 # flat everywhere: no gradient
+    return (1.0 if x > 0 else 0.0), OFF                 # flat everywhere: no gradient
 
 
 def _step_b(x: np.ndarray) -> Pair:
@@ -198,32 +212,33 @@ UNARY: dict[str, Op] = {op.name: op for op in (
     Op("exp", 1, "exp({x})", "{z}", _exp, _exp_b,
        points=(-50.0, -5.0, -1.0, 0.0, 0.5, 1.0, 5.0, 50.0, 700.0), ordinary=(1.0, -2.0),
        domain="x \u2264 709.78 (e^x overflows a float above that)", check=messages.exp_argument,
-       mixups=(Mixup(lambda x, z: x, "{x}: the derivative of exp is exp itself"),)),
+       mixups=(Mixup(lambda x, z, k: x, "{x}: the derivative of exp is exp itself"),)),
     Op("log", 1, "log({x})", "1/{x}", _log, _log_b,
        points=(1e-8, 1e-3, 0.1, 0.5, 1.0, 2.0, 10.0, 1e6), ordinary=(2.0, 0.5),
        domain="x > 0 (log is the natural logarithm, base e)", check=messages.log_argument,
-       mixups=(Mixup(lambda x, z: x, "{x} instead of 1/{x}"),
-               Mixup(lambda x, z: -1.0 / x if x else math.nan,
+       mixups=(Mixup(lambda x, z, k: x, "{x} instead of 1/{x}"),
+               Mixup(lambda x, z, k: -1.0 / x if x else math.nan,
                      f"{MINUS}1/{{x}}: the sign is wrong"))),
     Op("tanh", 1, "tanh({x})", f"1 {MINUS} {{z}}\u00b2", _tanh, _tanh_b,
        points=(-400.0, -20.0, -3.0, -0.5, 0.0, 0.5, 3.0, 20.0, 400.0), ordinary=(0.5, -2.0),
        stable="math.tanh(x), or (1 - exp(-2x))/(1 + exp(-2x)) for x >= 0 and minus that of -x",
-       mixups=(Mixup(lambda x, z: 1 - x * x,
+       mixups=(Mixup(lambda x, z, k: 1 - x * x,
                      f"1 {MINUS} {{x}}\u00b2, with the input; tanh' uses its output: "
                      f"1 {MINUS} {{z}}\u00b2"),
-               Mixup(lambda x, z: 1 - z, f"1 {MINUS} {{z}}, without the square"))),
+               Mixup(lambda x, z, k: 1 - z, f"1 {MINUS} {{z}}, without the square"))),
     Op("sigmoid", 1, "sigmoid({x})", f"{{z}}\u00b7(1 {MINUS} {{z}})", _sigmoid, _sigmoid_b,
-       points=(-750.0, -40.0, -5.0, -1.0, 0.0, 1.0, 5.0, 40.0, 750.0), ordinary=(0.5, -2.0),
+       points=(-750.0, -40.0, -5.0, -1.0, 0.0, 1.0, 5.0, 40.0, 750.0), ordinary=(0.5, -3.0),
        stable="sigmoid(x) = 1/(1 + exp(-x)) for x >= 0 and exp(x)/(1 + exp(x)) for x < 0",
-       mixups=(Mixup(lambda x, z: x * (1 - x),
+       mixups=(Mixup(lambda x, z, k: x * (1 - x),
                      f"{{x}}(1 {MINUS} {{x}}), with the input instead of the output"),
-               Mixup(lambda x, z: z, f"{{z}} alone, without the factor (1 {MINUS} {{z}})"))),
+               Mixup(lambda x, z, k: z,
+                     f"{{z}} alone, without the factor (1 {MINUS} {{z}})"))),
     Op("relu", 1, "relu({x})", "({x} > 0)", _relu, _relu_b, points=_FLAT, kinks=(0.0,),
-       ordinary=(1.5, -2.0),
-       mixups=(Mixup(lambda x, z: 1.0,
+       ordinary=(2.0, -1.0), gate=True,
+       mixups=(Mixup(lambda x, z, k: 1.0,
                      "1 everywhere: relu passes nothing back where its input is \u2264 0"),)),
     Op("step", 1, "step({x})", "0", _step, _step_b, points=(-2.0, -1e-9, 1e-9, 2.0),
-       kinks=(0.0,), in_expressions=False),
+       kinks=(0.0,), in_expressions=False, gate=True),
     Op("leaky_relu", 1, "leaky_relu({x}, {k})", "1 if {x} > 0 else {k}", _leaky_relu,
        _leaky_relu_b, points=_FLAT, kinks=(0.0,), ordinary=(1.5, -2.0)),
     Op("softplus", 1, "softplus({x})", "sigmoid({x})", _softplus, _softplus_b,
@@ -236,7 +251,7 @@ UNARY: dict[str, Op] = {op.name: op for op in (
     Op("sin", 1, "sin({x})", "cos({x})", _sin, _sin_b,
        points=(-10.0, -3.0, -1.0, 0.0, 0.5, 1.5707963267948966, 3.0, 100.0),
        ordinary=(0.5, -2.0),
-       mixups=(Mixup(lambda x, z: -math.cos(x), f"{MINUS}cos({{x}}): the sign is wrong"),)),
+       mixups=(Mixup(lambda x, z, k: -math.cos(x), f"{MINUS}cos({{x}}): the sign is wrong"),)),
 )}
 
 # ------------------------------------------------------------------------- binary ops
@@ -249,7 +264,7 @@ BINARY: dict[str, Op] = {op.name: op for op in (
        aliases=("sub",)),
     Op("*", 2, f"{{x}} {TIMES} {{y}}", ("{y}", "{x}"), points=_PAIRS, symbol=TIMES,
        aliases=("mul",),
-       mixups=(Mixup(lambda x, z: x,
+       mixups=(Mixup(lambda x, z, k: x,
                      "{x} itself: the local derivative of a product is the OTHER factor"),)),
     Op("/", 2, "{x} / {y}", ("1/{y}", f"{MINUS}{{x}}/{{y}}\u00b2"),
        points=((2.0, -3.0), (0.0, 5.0), (1.0, 1e-3), (-7.0, 2.0), (5.0, -1e3)), symbol="/",
@@ -258,7 +273,10 @@ BINARY: dict[str, Op] = {op.name: op for op in (
        points=((2.0, 2.0), (-1.5, 3.0), (0.5, -2.0), (4.0, 0.5), (3.0, 0.0), (0.0, 2.0),
                (-2.0, 2.0)),
        symbol="^", aliases=("pow",),
-       mixups=(Mixup(lambda x, z: math.nan, f"{{x}}^(k {MINUS} 1) without the factor k"),)),
+       mixups=(Mixup(lambda x, z, k: x ** (k - 1),
+                     f"{{x}}^(k {MINUS} 1) without the factor k = {{k}}"),
+               Mixup(lambda x, z, k: k * x ** k,
+                     f"k {TIMES} {{x}}^k: the power must drop by one"))),
 )}
 
 # Ops with many operands, one node each (nary.py), and the batch reductions (batched.py).
@@ -270,6 +288,7 @@ MANY: dict[str, Op] = {op.name: op for op in (
 )}
 
 OPS: dict[str, Op] = {**UNARY, **BINARY, **MANY}
+GATES = frozenset(name for name, op in UNARY.items() if op.gate)
 ALIASES = {alias: op.name for op in OPS.values() for alias in op.aliases}
 
 
@@ -287,7 +306,7 @@ def expression_functions() -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ words, filled in
-_SLOT = re.compile(r"\{([xyzk])\}")
+_SLOT = re.compile(r"\{([xyzkj])\}")
 
 
 def slots(template: str) -> list[str]:
@@ -329,4 +348,8 @@ def _with_constant(name: str, k: object) -> str:
         return "{k}"
     if name == "/":
         return "1/{k}"
-    return f"{{k}}\u00b7{{x}}^({{k}} {MINUS} 1)"     # x ** k
+    if k in (0, 1):                             # x ** 0 = 1 and x ** 1 = x: flat, or 1
+        return f"{k:g}"
+    if k == 2:
+        return f"2 {TIMES} {{x}}"
+    return f"{{k}} {TIMES} {{x}}^{{j}}"          # x ** k: k·x^(k − 1), with j = k − 1

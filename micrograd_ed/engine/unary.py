@@ -38,9 +38,12 @@ def docstring(op: ops.Op) -> str:
 def unary_op(name: str) -> Callable:
     """The Value method of the table's unary op `name` (without a parameter)."""
     op = ops.UNARY[name]
+    scalar, batch, check = op.scalar, op.batch, op.check
 
-    def method(self):
-        return apply(op, self)
+    def method(self):               # `apply`, written out: one call fewer per node
+        x = self.data if check is None else check(self)
+        z, d = batch(x) if x.__class__ is Batch else scalar(x)
+        return unary(z, name, self, d)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = docstring(op)

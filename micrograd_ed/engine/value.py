@@ -26,7 +26,7 @@ import numpy as np
 from micrograd_ed.engine import backward as _backward
 from micrograd_ed.engine import batched, display, ops, speed
 from micrograd_ed.engine import messages as check
-from micrograd_ed.engine.batched import Batch, like, power, power_slope
+from micrograd_ed.engine.batched import Batch, arith, like, power, power_slope, quiet
 from micrograd_ed.engine.messages import (
     Data,
     Number,
@@ -67,24 +67,27 @@ class Value(speed.Node):
     def __add__(self, other: Value | Number) -> Value:
         """z = x + y;  dz/dx = 1,  dz/dy = 1."""
         if other.__class__ is Value and not speed.anomaly_blocks:
-            z = new(Value)                      # (the node built in place: speed.py, 3)
-            z.data = self.data + other.data
-            z._p0, z._d0 = self, 1.0            # parent 0 and dz/d(parent 0)
-            z._p1, z._d1 = other, 1.0           # parent 1 and dz/d(parent 1)
-            z.grad, z.op, z._n = 0.0, "+", 0
-            return z
+            x, y = self.data, other.data
+            if x.__class__ is float is y.__class__:     # (batches: add(), below)
+                z = new(Value)                  # (the node built in place: speed.py, 3)
+                z.data = x + y
+                z._p0, z._d0 = self, 1.0        # parent 0 and dz/d(parent 0)
+                z._p1, z._d1 = other, 1.0       # parent 1 and dz/d(parent 1)
+                z.grad, z.op, z._n = 0.0, "+", 0
+                return z
         return add(self, other)
 
     def __mul__(self, other: Value | Number) -> Value:
         """z = x * y;  dz/dx = y,  dz/dy = x."""
         if other.__class__ is Value and not speed.anomaly_blocks:
             x, y = self.data, other.data
-            z = new(Value)                      # (the node built in place: speed.py, 3)
-            z.data = x * y
-            z._p0, z._d0 = self, y              # parent 0 and dz/d(parent 0) = y
-            z._p1, z._d1 = other, x             # parent 1 and dz/d(parent 1) = x
-            z.grad, z.op, z._n = 0.0, "*", 0
-            return z
+            if x.__class__ is float is y.__class__:     # (batches: mul(), below)
+                z = new(Value)                  # (the node built in place: speed.py, 3)
+                z.data = x * y
+                z._p0, z._d0 = self, y          # parent 0 and dz/d(parent 0) = y
+                z._p1, z._d1 = other, x         # parent 1 and dz/d(parent 1) = x
+                z.grad, z.op, z._n = 0.0, "*", 0
+                return z
         return mul(self, other)
 
     __radd__, __rmul__ = __add__, __mul__
@@ -92,11 +95,11 @@ class Value(speed.Node):
     def __sub__(self, other: Value | Number) -> Value:
         """z = x - y;  dz/dx = 1,  dz/dy = -1."""
         if isinstance(other, Value):
-            return binary(self.data - other.data, "-", self, other, 1.0, -1.0)
+            return binary(arith("-", self, other), "-", self, other, 1.0, -1.0)
         c = _operand(other, "-", self)
         if isinstance(c, Value):
             return self - c
-        return unary(self.data - c, "-", self, 1.0, c)
+        return unary(arith("-", self, c), "-", self, 1.0, c)
 
     def __rsub__(self, other: Number) -> Value:
         """c - x: the constant on the left becomes a leaf node, so the op stays `x - y`."""
@@ -109,11 +112,12 @@ class Value(speed.Node):
             if isinstance(c, Value):
                 return self / c
             check.divisor(self, c)
-            return unary(self.data / c, "/", self, 1.0 / c, c)
+            return unary(arith("/", self, c), "/", self, 1.0 / c, c)
         check.divisor(self, other)
-        x, y = self.data, other.data
-        z = x / y
-        return binary(z, "/", self, other, 1.0 / y, -z / y)
+        z = arith("/", self, other)
+        y = other.data
+        with quiet():                       # (a batch: no numpy warnings, as for floats)
+            return binary(z, "/", self, other, 1.0 / y, -z / y)
 
     def __rtruediv__(self, other: Number) -> Value:
         """c / x, with the constant as a leaf node."""
@@ -121,6 +125,8 @@ class Value(speed.Node):
 
     def __pow__(self, other: Value | Number) -> Value:
         """z = x ** k;  dz/dx = k x**(k-1)   (and dz/dk = x**k ln x for a Value k)."""
+        if other.__class__ is Batch:        # one constant exponent per sample
+            return _pow_per_sample(self, constant(other, "**", self))
         if not isinstance(other, Value):
             other = _operand(other, "**", self)
         if isinstance(other, Value):
@@ -204,25 +210,43 @@ def add(x: Value, other: Value | Number) -> Value:
     """x + other for every operand `Value.__add__` does not build in place: a plain number
     (kept as the node's constant), a batch, or any operand in anomaly mode."""
     if isinstance(other, Value):
-        return binary(x.data + other.data, "+", x, other, 1.0, 1.0)
+        return binary(arith("+", x, other), "+", x, other, 1.0, 1.0)
     c = _operand(other, "+", x)
     if isinstance(c, Value):
         return add(x, c)
-    return unary(x.data + c, "+", x, 1.0, c)
+    return unary(arith("+", x, c), "+", x, 1.0, c)
 
 
 def mul(x: Value, other: Value | Number) -> Value:
     """x * other for every operand `Value.__mul__` does not build in place."""
     if isinstance(other, Value):
-        return binary(x.data * other.data, "*", x, other, other.data, x.data)
+        return binary(arith("*", x, other), "*", x, other, other.data, x.data)
     c = _operand(other, "*", x)
     if isinstance(c, Value):
         return mul(x, c)
-    return unary(x.data * c, "*", x, c, c)
+    return unary(arith("*", x, c), "*", x, c, c)
+
+
+def _pow_per_sample(base: Value, k: np.ndarray) -> Value:
+    """z_b = x_b ** k_b with a plain-number exponent per sample (a numpy array);
+    dz_b/dx_b = k_b x_b**(k_b - 1). The same values and errors as ``x ** k`` sample by sample."""
+    if base.data.__class__ is Batch and base.data.shape != k.shape:
+        raise check.batch_sizes("**", base, Value(k, label="k"))
+    check.power(base, k)
+    x = np.broadcast_to(np.asarray(base.data, dtype=np.float64), k.shape)
+    try:
+        z = power(x, k)
+    except OverflowError:
+        raise check.power_overflow(base, k) from None
+    with quiet():
+        slope = np.where(k == 0, 0.0, k * np.float_power(x, k - 1))
+    return unary(z, "**", base, slope, k)
 
 
 def _pow_value(base: Value, k: Value) -> Value:
     """z = x ** k with k a Value;  dz/dx = k x**(k-1) = k z / x,  dz/dk = x**k ln x.  x > 0."""
+    if base.data.__class__ is Batch is k.data.__class__ and base.data.shape != k.data.shape:
+        raise check.batch_sizes("**", base, k)
     x, y = check.positive_base(base, k), k.data
     try:
         z = power(x, y)

@@ -28,19 +28,15 @@ import math
 import unicodedata
 from collections.abc import Callable, Mapping
 
-from micrograd_ed.engine import Value
+from micrograd_ed.engine import Value, ops
 
+# The functions a typed expression may call: the op table's (engine/ops.py), in its order.
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-}
+    name: getattr(Value, name) for name in ops.expression_functions()}
 MAX_EXPONENT = 100          # |k| in x ** k; 2**10**10 is a typo, not a lesson
 MAX_LENGTH = 2000           # characters of expression text
 _TOO_DEEP = "the expression is nested too deeply; split it into smaller ones"
-_ALLOWED = "variables, numbers, + - * / **, unary -, and exp/log/tanh/sigmoid/relu(...)"
+_ALLOWED = f"variables, numbers, + - * / **, unary -, and {'/'.join(FUNCTIONS)}(...)"
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _OTHER_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
@@ -142,7 +138,7 @@ def build(text: str, values: Mapping[str, float]) -> Value:
             f"no value for {_list(missing)} (values given: {given}); add --set {hint}")
     leaves = {n: Value(float(values[n]), label=n) for n in used}
     try:
-        out = _Builder(text.strip(), leaves).visit(tree)
+        out = evaluate(tree, text.strip(), leaves)
     except RecursionError:
         raise ExpressionError(_TOO_DEEP) from None
     if not isinstance(out, Value):
@@ -240,35 +236,49 @@ def _syntax_message(text: str, e: SyntaxError) -> str:
 
 
 # ------------------------------------------------------------- evaluation
+def evaluate(tree: ast.expr, text: str, env: Mapping[str, object], *,
+             V: type = Value, finite: bool = True) -> object:
+    """Compute a tree that :func:`parse` has checked (``text`` is its source, for messages).
+
+    ``env`` gives every name its node: a Value, or a node of any micrograd-style class ``V``
+    (its ``+ - * / **`` and its methods ``tanh()``, ``exp()``, ...). Parts without a name
+    stay plain floats; a function of a number makes it a leaf of class ``V`` first
+    (``exp(2)``). With ``finite``, a result that overflows to inf is an ExpressionError.
+    Used by :func:`build` and by the worksheets (teach/worksheet.py).
+    """
+    return _Builder(text, env, V, finite).visit(tree)
+
+
 class _Builder(ast.NodeVisitor):
-    """Compute the checked tree: Values where a variable is involved, floats elsewhere."""
+    """Compute the checked tree: nodes where a variable is involved, floats elsewhere."""
 
-    def __init__(self, text: str, leaves: Mapping[str, Value]) -> None:
-        self.text, self.leaves = text, leaves
+    def __init__(self, text: str, leaves: Mapping[str, object], V: type = Value,
+                 finite: bool = True) -> None:
+        self.text, self.leaves, self.V, self.finite = text, leaves, V, finite
 
-    def visit_Name(self, node: ast.Name) -> Value:
+    def visit_Name(self, node: ast.Name) -> object:
         return self.leaves[node.id]
 
     def visit_Constant(self, node: ast.Constant) -> float:
         return float(node.value)
 
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> Value | float:
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> object:
         x = self.visit(node.operand)
         return -x if isinstance(node.op, ast.USub) else x
 
-    def visit(self, node: ast.AST) -> Value | float:
+    def visit(self, node: ast.AST) -> object:
         out = super().visit(node)
-        x = out.data if isinstance(out, Value) else out
-        if not math.isfinite(x):
+        x = getattr(out, "data", out)
+        if self.finite and not math.isfinite(x):
             raise ExpressionError(f"cannot compute {_segment(self.text, node)}: the result "
                                   f"is too large for a float (it overflows to {x})")
         return out
 
-    def visit_BinOp(self, node: ast.BinOp) -> Value | float:
+    def visit_BinOp(self, node: ast.BinOp) -> object:
         x, y = self.visit(node.left), self.visit(node.right)
         op = _BINOPS[type(node.op)]
         if op == "**":
-            k = y.data if isinstance(y, Value) else y
+            k = getattr(y, "data", y)
             if not abs(k) <= MAX_EXPONENT:
                 raise ExpressionError(
                     f"exponent in {_segment(self.text, node)} is {k:.6g}; exponents must be "
@@ -293,12 +303,12 @@ class _Builder(ast.NodeVisitor):
             raise ExpressionError(f"cannot compute {_segment(self.text, node)}: "
                                   f"{_one_line(e)}") from None
 
-    def visit_Call(self, node: ast.Call) -> Value:
+    def visit_Call(self, node: ast.Call) -> object:
         arg = self.visit(node.args[0])
-        if not isinstance(arg, Value):              # exp(2): the number becomes a leaf
-            arg = Value(arg, label=_segment(self.text, node.args[0], quote=False))
+        if isinstance(arg, float):                  # exp(2): the number becomes a leaf
+            arg = self.V(arg, label=_segment(self.text, node.args[0], quote=False))
         try:
-            return FUNCTIONS[node.func.id](arg)
+            return getattr(arg, node.func.id)()     # parse() allowed only FUNCTIONS
         except (ArithmeticError, ValueError) as e:
             raise ExpressionError(f"cannot compute {_segment(self.text, node)}: "
                                   f"{_one_line(e)}") from None

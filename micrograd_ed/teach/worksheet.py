@@ -24,7 +24,6 @@ sheet with any micrograd-style class, so ``compare(sheet.build, StudentValue)`` 
 
 from __future__ import annotations
 
-import ast
 import json
 import random
 import re
@@ -36,7 +35,8 @@ from pathlib import Path
 from micrograd_ed.check.figure import Figure, draw, fig_num
 from micrograd_ed.engine import Value
 from micrograd_ed.files.atomic import write_atomic
-from micrograd_ed.teach.expr import FUNCTIONS, parse
+from micrograd_ed.teach import expr
+from micrograd_ed.teach.expr import names, parse
 from micrograd_ed.teach.worksheet_levels import (
     DATA_BLANKS,
     DRAWS,
@@ -233,44 +233,12 @@ def evaluate(inputs: Mapping[str, float], steps: list[tuple[str, str]],
     for name, text in steps:
         if name in env:
             raise ValueError(f"step {name} = {text}: the name {name!r} is already used")
-        env[name] = _Eval(env, text).visit(parse(text))
+        tree = parse(text)
+        for used in names(tree):
+            if used not in env:
+                raise ValueError(f"in {text!r}: {used!r} is not an input or an earlier step")
+        env[name] = expr.evaluate(tree, text, env, V=V, finite=False)
     return env
-
-
-class _Eval(ast.NodeVisitor):
-    """Evaluates a tree that :func:`micrograd_ed.teach.expr.parse` has already checked."""
-
-    def __init__(self, env: Mapping[str, object], text: str) -> None:
-        self.env, self.text = env, text
-
-    def visit_Name(self, node: ast.Name):
-        if node.id not in self.env:
-            raise ValueError(f"in {self.text!r}: {node.id!r} is not an input or an earlier step")
-        return self.env[node.id]
-
-    def visit_Constant(self, node: ast.Constant) -> float:
-        return float(node.value)
-
-    def visit_UnaryOp(self, node: ast.UnaryOp):
-        x = self.visit(node.operand)
-        return -x if isinstance(node.op, ast.USub) else x
-
-    def visit_BinOp(self, node: ast.BinOp):
-        x, y = self.visit(node.left), self.visit(node.right)
-        op = type(node.op)
-        if op is ast.Add:
-            return x + y
-        if op is ast.Sub:
-            return x - y
-        if op is ast.Mult:
-            return x * y
-        if op is ast.Div:
-            return x / y
-        return x ** y
-
-    def visit_Call(self, node: ast.Call):
-        assert node.func.id in FUNCTIONS        # parse() allowed only these
-        return getattr(self.visit(node.args[0]), node.func.id)()
 
 
 # --------------------------------------------------------------- helpers

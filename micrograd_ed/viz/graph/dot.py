@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from micrograd_ed.engine import Value
+from micrograd_ed.engine import Value, optext
 from micrograd_ed.viz.core import legend as legend_mod
 from micrograd_ed.viz.core import style
 from micrograd_ed.viz.core.dot import Raw, attrs, lines, quote
@@ -31,7 +31,6 @@ COLLAPSED_EDGE_LABELS = 80  # with collapse=True, more edges than this are drawn
 MANY_LINES = 40             # a collapsed view with this many lines between two layers...
 READABLE = 0.25             # ...spaces them at least this fraction of a layer's length apart
 SUM_TERMS = 6               # a sum of more shares than this is shortened with "..."
-_SYMBOLS = {"+", "-", "*", "/", "**"}
 MINUS = "\u2212"
 PAD = " "                   # a space each side of an edge label's lines (see svgpost)
 
@@ -357,15 +356,9 @@ def _edge_lines(*parts: str) -> str:
 
 
 def _op_text(v: Value, r: Reader) -> str:
-    """The op's name with its constant: "* 2", "+ 1", "leaky_relu(0.01)", "sum + 3"."""
-    c = v.const
-    if c is None:
-        return v.op
-    if v.op in _SYMBOLS:
-        return f"{v.op} {r.number(c)}"
-    if v.op == "sum":
-        return f"sum + {r.number(c)}"
-    return f"{v.op}({r.number(c)})"
+    """The op's name with its constant (engine/optext.py): "* 2", "+ 1", "leaky_relu(0.01)",
+    "sum + 3"."""
+    return optext.op_label(v, r.number)
 
 
 def _sum_text(shares: list[float], r: Reader) -> str:

@@ -25,16 +25,15 @@ gradients").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from micrograd_ed.engine import Value, backward_order, topological_order
+from micrograd_ed.engine import Value, backward_order, optext, topological_order
 from micrograd_ed.viz.core.dot import fmt
 
 MINUS = "\u2212"
 NAME_LIMIT = 14  # characters: a longer expression name becomes "#k"
 PATH_LIMIT = 12  # paths listed per node; the count and the sum cover all of them
-_SYMBOL = {"+": " + ", "-": f" {MINUS} ", "*": " \u00d7 ", "/": " / "}
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def node_names(nodes: list[Value], num: Numbers, limit: int = NAME_LIMIT) -> lis
         elif not v.op:
             names.append(f"#{k}")
         else:
-            expr = _expression(v, [names[index[p]] for p in v.parents], num, names=True)
+            expr = _expression(v, num, lambda p: names[index[p]])
             names.append(expr if len(expr) <= limit else f"#{k}")
     return names
 
@@ -147,95 +146,36 @@ def wrap_name(name: str) -> str:
 _wrap = wrap_name
 
 
-def _expression(v: Value, operands: list[str], num: Numbers, names: bool) -> str:
-    """How ``v`` was computed from ``operands`` (names, or number texts)."""
-    op, c = v.op, v.const
-    ctext = None if c is None else (num(c) if names else num.operand(c))
-    raw = list(operands)
-    operands = [_wrap(o) for o in operands] if names else raw
-    if op in _SYMBOL:
-        parts = list(operands) + ([ctext] if ctext is not None else [])
-        return _SYMBOL[op].join(parts)
-    if op == "**":
-        base = operands[0]
-        k = ctext if ctext is not None else operands[1]
-        return f"{base}^{k}"
-    if op == "neg":
-        return f"{MINUS}{operands[0]}"
-    if op == "sum" and v.parents and (len(v.parents) > 1 or ctext is not None):
-        parts = list(operands) + ([ctext] if ctext is not None else [])
-        if len(parts) > 5:
-            return f"{' + '.join(parts[:3])} + \u2026 ({len(parts)} terms)"
-        return " + ".join(parts)
-    if op == "dot":
-        n, ds = len(v.parents), v.local_grads
-        pairs = []
-        if _dot_has_value_inputs(v):
-            half = n // 2
-            pairs = [f"{operands[i]}\u00b7{operands[half + i]}" for i in range(half)]
+def _expression(v: Value, num: Numbers, name: Callable[[Value], str] | None) -> str:
+    """How ``v`` was computed (the op table's forward text, engine/optext.py): with its
+    operands' names (``name`` given), else with their numbers."""
+    out = []
+    for n, p in enumerate(optext.forward_parts(v)):
+        if isinstance(p, str):
+            out.append(p)
+        elif name is not None and p.node is not None:
+            out.append(name(p.node) if p.bare else _wrap(name(p.node)))
         else:
-            xs = [num.operand(d) if not names else num(d) for d in ds]
-            pairs = [f"{operands[i]}\u00b7{xs[i]}" for i in range(n)]
-        if len(pairs) > 4:
-            return f"{' + '.join(pairs[:2])} + \u2026 ({len(pairs)} terms)"
-        return " + ".join(pairs)
-    if op == "leaky_relu" and ctext is not None:
-        return f"leaky_relu({raw[0]}, {ctext})"
-    inner = ", ".join(raw)
-    return f"{op}({inner})"
-
-
-def _dot_has_value_inputs(v: Value) -> bool:
-    """A dot over Value inputs has parents (w..., x...) and local grads (x..., w...)."""
-    ps, ds = v.parents, v.local_grads
-    n = len(ps)
-    if n % 2:
-        return False
-    half = n // 2
-    return all(ds[i] == ps[half + i].data and ds[half + i] == ps[i].data for i in range(half))
+            x = p.number if p.node is None else p.node.data
+            out.append(num(x) if p.bare or n == 0 or name is not None else num.operand(x))
+    return "".join(out)
 
 
 # ------------------------------------------------------- local derivatives
 def local_formula(v: Value, i: int, names: list[str], index: Mapping[Value, int]) -> str | None:
-    """The local derivative ``∂v/∂parents[i]`` as a formula of names, or None when it is just
-    a number (``+``, ``−``, constants)."""
-    op, ps = v.op, v.parents
-    z = _wrap(names[index[v]])
-    x = _wrap(names[index[ps[i]]])
-    if op == "*" and len(ps) == 2:
-        return names[index[ps[1 - i]]]
-    if op == "/" and len(ps) == 2:
-        y = _wrap(names[index[ps[1]]])
-        return f"1/{y}" if i == 0 else f"{MINUS}{_wrap(names[index[ps[0]]])}/{y}^2"
-    if op == "**":
-        if len(ps) == 2:
-            k = _wrap(names[index[ps[1]]])
-            base = _wrap(names[index[ps[0]]])
-            return f"{k}\u00b7{base}^({k} {MINUS} 1)" if i == 0 else f"{z}\u00b7ln {base}"
-        k = v.const
-        if k is not None and k not in (0, 1):
-            return f"{fmt(k)}\u00b7{x}^{fmt(k - 1)}".replace("-", MINUS)
+    """The local derivative ``∂v/∂parents[i]`` as a formula of names (the op table's
+    words, engine/optext.py), or None when it is just a number (``+``, ``−``, constants)."""
+    parts = optext.derivative_parts(v, i)
+    if parts is None or not any(isinstance(p, optext.Slot) and p.node is not None for p in parts):
         return None
-    if op == "exp":
-        return z
-    if op == "log":
-        return f"1/{x}"
-    if op == "tanh":
-        return f"1 {MINUS} {z}^2"
-    if op == "sigmoid":
-        return f"{z}\u00b7(1 {MINUS} {z})"
-    if op == "softplus":
-        return f"sigmoid({names[index[ps[i]]]})"
-    if op == "relu":
-        return f"({x} > 0)" if v.local_grads[i] else f"({x} \u2264 0)"
-    if op == "leaky_relu":
-        return None
-    if op == "abs":
-        return f"sign({names[index[ps[i]]]})"
-    if op == "dot" and _dot_has_value_inputs(v):
-        half = len(ps) // 2
-        return names[index[ps[i + half if i < half else i - half]]]
-    return None
+
+    def fill(p: optext.Slot) -> str:
+        if p.node is None:
+            return fmt(p.number).replace("-", MINUS)
+        name = names[index[p.node]]
+        return name if p.bare else _wrap(name)
+
+    return optext.render(parts, fill)
 
 
 # ------------------------------------------------------------------ steps
@@ -348,10 +288,8 @@ def _complete_note(p: Value, pn: str, uses: int) -> str:
 
 def _forward_caption(v: Value, k: int, names: list[str], index: dict[Value, int],
                      num: Numbers) -> str:
-    pnames = [names[index[p]] for p in v.parents]
-    pvals = [num(p.data) if n == 0 else num.operand(p.data) for n, p in enumerate(v.parents)]
-    expr = _expression(v, pnames, num, names=True)
-    vals = _expression(v, pvals, num, names=False)
+    expr = _expression(v, num, lambda p: names[index[p]])
+    vals = _expression(v, num, None)
     head = f"{names[k]} = {expr}" if names[k] != expr else expr
     return f"Forward: {head} = {vals} = {num(v.data)}"
 
