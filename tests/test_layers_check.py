@@ -309,3 +309,12 @@ def test_a_column_db_gets_its_hint():
     report = check_layer_backward(columns)
     assert report.first_failure.message == "db of layer 1 has shape (2, 1), expected (2,)"
     assert "db came out as a column" in report.hint
+
+
+def test_the_hint_writes_delta_for_the_checked_loss():
+    summed = check_layer_backward(learner("summed", hidden="sigmoid", loss="quadratic_cost"),
+                                  activation="sigmoid", loss="quadratic_cost")
+    assert "B times too large" in summed.hint
+    assert "delta_L = (a_L - y) * sigma_prime(z_L) / B" in summed.hint
+    ce = check_layer_backward(learner("summed"))
+    assert "delta_L = (softmax(z_L) - onehot(y)) / B" in ce.hint

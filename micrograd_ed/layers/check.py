@@ -358,7 +358,7 @@ def _compare(net: Net, got: tuple[list[np.ndarray], list[np.ndarray]], atol: flo
                               f"{array}[{', '.join(map(str, entry))}] = {sg}, expected "
                               f"{se}{others}", i, array, entry, float(want[entry]),
                               float(mine[entry]),
-                              hint=mistake.hint if mistake else "",
+                              hint=mistake.text(bp) if mistake else "",
                               detail=("" if mistake else shapes_here(bp, i) + later),
                               short=f"{label} is wrong")
     return CaseResult(net.name, True, "right")

@@ -38,6 +38,21 @@ class Mistake:
     hint: str
     make: Callable[[Backprop], Arrays | None]
 
+    def text(self, bp: Backprop) -> str:
+        """The hint, with the output layer's δ written for `bp`'s loss."""
+        return self.hint.replace("{delta_L}", DELTA_L.get(bp.loss, "∇_a C * σ'(z_L)"))
+
+
+#: the output layer's δ of each loss, as a learner writes it (the 1/B of the mean included)
+DELTA_L = {
+    "cross_entropy": "(softmax(z_L) - onehot(y)) / B",
+    "quadratic_cost": "(a_L - y) * sigma_prime(z_L) / B",
+    "mse": "2 * (a_L - y) * sigma_prime(z_L) / B",
+    "bce_with_logits": "(sigmoid(a_L) - y) * sigma_prime(z_L) / B",
+    "binary_cross_entropy": "(a_L - y) / (a_L * (1 - a_L)) * sigma_prime(z_L) / B",
+    "hinge": "-y * (1 - y * a_L > 0) * sigma_prime(z_L) / B",
+}
+
 
 def _deltas(bp: Backprop, grad_a: np.ndarray,
             prime: Callable[[int], np.ndarray]) -> list[np.ndarray]:
@@ -114,8 +129,8 @@ MISTAKES = [
             "`a_prev.T @ delta`", _transposed),
     Mistake("summed",
             "every number is B times too large: the loss is the MEAN over the batch, so "
-            "∇_a C carries a 1/B (e.g. delta_L = (softmax(z) - onehot(y)) / B); the sums in "
-            "`delta.T @ a_prev` and `delta.sum(axis=0)` then add up already-averaged shares",
+            "∇_a C carries a 1/B (delta_L = {delta_L}); the sums in `delta.T @ a_prev` and "
+            "`delta.sum(axis=0)` then add up already-averaged shares",
             _scaled(lambda bp: float(bp.X.shape[0]))),
     Mistake("averaged twice",
             "every number is B times too small: the 1/B of the mean is already in delta "
@@ -136,8 +151,8 @@ MISTAKES = [
             "delta_L for softmax and cross-entropy is (softmax(z_L) - onehot(y)) / B: the "
             "softmax of the output layer is missing (you used z_L itself)", _no_softmax),
     Mistake("sign",
-            "every gradient has the wrong sign: δ = ∂C/∂z points uphill; for cross-entropy "
-            "it is softmax(z) - onehot(y), not onehot(y) - softmax(z)", _sign),
+            "every gradient has the wrong sign: δ = ∂C/∂z points uphill, delta_L = "
+            "{delta_L} (prediction minus target, not target minus prediction)", _sign),
 ]
 
 
