@@ -19,8 +19,8 @@ import numpy as np
 
 from micrograd_ed.engine import Value
 from micrograd_ed.nn import MLP
+from micrograd_ed.teach.worked_example import chain_rule_example
 from micrograd_ed.viz import Diagram, draw_graph, draw_network
-from micrograd_ed.worked_example import chain_rule_example
 
 HERE = Path(__file__).resolve().parent
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

@@ -16,7 +16,7 @@ Every name below is importable from here, but only the engine and gradcheck load
 the package; the others load on first use (PEP 562), so ``from micrograd_ed import
 Value`` does not load the renderer. The renderer needs XML, subprocess and file tools
 from the standard library: about 6,600 more objects, which every full garbage
-collection of a process that only trains would walk (see micrograd_ed/memory.py).
+collection of a process that only trains would walk (see micrograd_ed/engine/memory.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING
 
+from micrograd_ed import _moved
 from micrograd_ed.engine import (
     Value,
     backward_order,
@@ -34,10 +35,21 @@ from micrograd_ed.engine import (
     topological_order,
     zero_grad,
 )
+from micrograd_ed.engine.display import set_display_hook
 
 # (Loaded now, not lazily: once the submodule micrograd_ed.gradcheck is imported, Python
 # sets the package attribute `gradcheck` to that module, which would hide the function.)
 from micrograd_ed.gradcheck import gradcheck, numerical_grad
+
+_moved.install()                    # old module paths (micrograd_ed.digits, ...) keep working
+
+
+def _show_value(value: Value) -> dict:
+    """Jupyter's picture of a Value: its graph, drawn by the renderer (loaded on first use)."""
+    return importlib.import_module("micrograd_ed.viz.inline").value_mimebundle(value)
+
+
+set_display_hook(_show_value)
 
 _LAZY = {                           # public name -> the module that defines it
     "MLP": "nn", "Layer": "nn", "Module": "nn", "Neuron": "nn", "Perceptron": "nn",

@@ -2,6 +2,6 @@
 
 import sys
 
-from micrograd_ed.cli import main
+from micrograd_ed.cli.commands import main
 
 sys.exit(main())

@@ -7,6 +7,10 @@ For each input x_i the central difference
 has error O(eps**2) (the one-sided difference has O(eps)). It costs two
 forward passes per input, so it is a check for analytic gradients, never a
 way to train.
+
+This is the tool, for any function of Values. ``micrograd_ed.teach.op_checks`` runs
+it over micrograd_ed's own ops (``micrograd-ed gradcheck``); ``micrograd_ed.check.ops``
+(``check_op``) grades a student's forward and local derivative of one op.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value, zero_grad
-from micrograd_ed.memory import paused_gc
+from micrograd_ed.engine.memory import paused_gc
 
 Fn = Callable[[Sequence[Value]], Value]
 

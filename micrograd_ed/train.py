@@ -26,10 +26,9 @@ import numpy as np
 from micrograd_ed import losses
 from micrograd_ed.data import minibatches
 from micrograd_ed.engine import Value
-from micrograd_ed.memory import paused_gc
+from micrograd_ed.engine.memory import paused_gc
 from micrograd_ed.optim import SGD, LRSchedule, Optimizer
-from micrograd_ed.recording import Recorder, Recording, check_plan, grid_axes
-from micrograd_ed.train_checks import (
+from micrograd_ed.training.checks import (
     DivergenceError,
     NotFinite,
     check_inputs,
@@ -39,6 +38,7 @@ from micrograd_ed.train_checks import (
     require_finite,
     require_finite_parameters,
 )
+from micrograd_ed.training.recording import Recorder, Recording, check_plan, grid_axes
 
 __all__ = ["LOSSES", "DivergenceError", "History", "accuracy", "evaluate", "fit", "predict",
            "predict_scores"]
@@ -117,8 +117,8 @@ def _scores(outs: list[Value]) -> np.ndarray:
 # ------------------------------------------------------ predict, accuracy
 def predict_scores(model: Any, X: object) -> np.ndarray:
     """The model's raw outputs for every row of X, as an (n, k) array (one batched pass)."""
-    X = _check_X(X, model, "predict")
-    with paused_gc():       # the graph has no cycles: see micrograd_ed.memory
+    X = _check_X(X, model, "predict", empty_ok=True)
+    with paused_gc():       # the graph has no cycles: see micrograd_ed.engine.memory
         return _scores(_as_list(model(X)))
 
 
@@ -188,7 +188,7 @@ def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
     return _Task(LOSSES[loss], loss, threshold, _outputs(model))
 
 
-def _check_X(X: object, model: Any, where: str) -> np.ndarray:
+def _check_X(X: object, model: Any, where: str, empty_ok: bool = False) -> np.ndarray:
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as e:
@@ -196,6 +196,9 @@ def _check_X(X: object, model: Any, where: str) -> np.ndarray:
                else " ".join(str(e).split()))
         raise ValueError(f"{where}: X must be a table of numbers (samples, features); "
                          f"{why}") from None
+    if not empty_ok and X.ndim in (1, 2) and len(X) == 0:
+        raise ValueError(f"{where}: X is empty (0 samples): there is nothing to learn from "
+                         f"or score; give at least one row")
     if X.ndim != 2:
         raise ValueError(f"{where}: X must be 2-D (samples, features), got shape {X.shape}")
     nin = getattr(model, "nin", X.shape[1])
@@ -253,17 +256,38 @@ def _evaluate(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
     return float(total), _accuracy(scores, y, task.threshold)
 
 
+class _NoBar:
+    """The progress bar's methods that fit calls, doing nothing (progress=False)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def set_description(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    set_postfix = update = set_description
+
+
 def _progress_bar(total: int, enabled: bool) -> Any:
     """tqdm.auto's bar (a widget in notebooks that have ipywidgets, text elsewhere).
 
     tqdm warns when a notebook lacks ipywidgets; we fall back to the text bar silently.
+    No thread: tqdm starts a monitor thread with its first bar, even a disabled one, so
+    there is no tqdm at all without progress, and our bar class turns the monitor off
+    (a class attribute of our subclass, not a change to tqdm's own).
     """
+    if not enabled:
+        return _NoBar()
     from tqdm import TqdmWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TqdmWarning)
         from tqdm.auto import tqdm
-    return tqdm(total=total, disable=not enabled, unit="batch", leave=True)
+    bar = type("ProgressBar", (tqdm,), {"monitor_interval": 0})
+    return bar(total=total, unit="batch", leave=True)
 
 
 def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
@@ -288,7 +312,7 @@ def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,
     * `l2`: add ``l2 * sum p^2`` to the loss (L2 regularization).
     * `record`: keep a snapshot (parameters, gradients, loss and accuracy, and for 2
       inputs the outputs on a grid) before training, every `record` epochs and after
-      the last one, in ``history.recording`` (see :mod:`micrograd_ed.recording`; an MLP
+      the last one, in ``history.recording`` (see :mod:`micrograd_ed.training.recording`; an MLP
       only, memory capped). With early stopping the recording ends where training
       stopped, while the model gets the weights of ``history.best_epoch``.
     """
@@ -381,7 +405,7 @@ def _train_epoch(model: Any, X: np.ndarray, y: np.ndarray, task: _Task, optimize
 
     Each step runs with the cyclic garbage collector paused: a step's graph has
     no reference cycles, so reference counting frees it at ``del value``, and the
-    collector would only re-scan it while it grows (see micrograd_ed.memory).
+    collector would only re-scan it while it grows (see micrograd_ed.engine.memory).
     """
     total_loss = total_right = 0.0
     batch = 0

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from micrograd_ed import Value
 from micrograd_ed.check import compare
 from micrograd_ed.check.explain import users
-from micrograd_ed.expr import parse
-from micrograd_ed.worksheet import make_worksheet
+from micrograd_ed.teach.expr import parse
+from micrograd_ed.teach.worksheet import make_worksheet
 
 pytest.importorskip("micrograd")
 import check_students as s  # noqa: E402

@@ -8,7 +8,7 @@ import io
 import re
 from pathlib import Path
 
-from micrograd_ed.cli import main
+from micrograd_ed.cli.commands import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Checking a student's backprop", 1)[1].split("\n## ", 1)[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_ed import cli
+from micrograd_ed.cli import commands as cli
 
 TASK_NAMES = ("xor", "and", "or", "nand", "moons", "circles", "spirals", "digits")
 
@@ -149,8 +149,9 @@ def test_graph_bad_set_values_are_usage_errors(tmp_path, assignment, part):
 
 
 def test_graph_unwritable_outputs_fail_cleanly(tmp_path):
-    done = run("graph", "a*2", "--set", "a=1", "-o", "no/such/dir/g.svg", cwd=tmp_path)
-    assert_one_line_error(done, 1, "does not exist")
+    (tmp_path / "plain").write_text("x")           # missing folders are made; not through this
+    done = run("graph", "a*2", "--set", "a=1", "-o", "plain/dir/g.svg", cwd=tmp_path)
+    assert_one_line_error(done, 1, "Not a directory")
     (tmp_path / "folder.svg").mkdir()
     done = run("graph", "a*2", "--set", "a=1", "-o", "folder.svg", cwd=tmp_path)
     assert_one_line_error(done, 1, "is a folder")
@@ -158,7 +159,7 @@ def test_graph_unwritable_outputs_fail_cleanly(tmp_path):
     assert_one_line_error(done, 2, ".svg, .dot, .png or .pdf")
     done = run("graph", "a*2", "--set", "a=1", "-o", "g.svg", "--format", "dot", cwd=tmp_path)
     assert_one_line_error(done, 2, "--format")
-    assert [p.name for p in tmp_path.iterdir()] == ["folder.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.svg", "plain"]
     assert list((tmp_path / "folder.svg").iterdir()) == []
 
 
@@ -232,7 +233,7 @@ def test_train_with_a_learning_rate_too_large_says_so(tmp_path):
 def test_the_no_progress_note_for_a_flat_loss_and_for_a_falling_one():
     from types import SimpleNamespace
 
-    from micrograd_ed.cli import _no_progress_hint
+    from micrograd_ed.cli.commands import _no_progress_hint
 
     task = SimpleNamespace(lr=0.03)
     flat = SimpleNamespace(loss=[0.69, 0.7, 0.69])
@@ -257,9 +258,10 @@ def test_train_bad_options_are_usage_errors(tmp_path, args, part):
     assert_one_line_error(run("train", "xor", *args, cwd=tmp_path), 2, part)
 
 
-def test_train_save_to_a_missing_folder_fails_before_training(tmp_path):
+def test_train_save_through_a_file_fails_before_training(tmp_path):
+    (tmp_path / "nope").write_text("x")            # a missing folder would be made
     done = run("train", "xor", "--save", "nope/m.json", cwd=tmp_path)
-    assert_one_line_error(done, 1, "does not exist")
+    assert_one_line_error(done, 1, "Not a directory")
     assert "epoch" not in done.stderr.split("error:")[0]
 
 
@@ -283,7 +285,7 @@ def test_gradcheck_prints_a_table_and_passes(tmp_path):
 
 
 def test_gradcheck_failure_exit_code(monkeypatch, capsys):
-    from micrograd_ed import op_checks
+    from micrograd_ed.teach import op_checks
 
     broken = op_checks.Case("bad", "x ** 2, local grad 1", (3.0,), lambda v: _wrong_square(v[0]))
     monkeypatch.setattr(op_checks, "cases", lambda: [broken])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_ed import cli
+from micrograd_ed.cli import commands as cli
 from micrograd_ed.nn import MLP
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
@@ -57,7 +57,7 @@ def test_set_names_are_normalised_like_the_expression(tmp_path):
 # ------------------------------------------------ item 9: --hidden digits
 def test_digits_hidden_keeps_the_recipe_activation():
     """--hidden 16,16 silently switched the digit network's hidden units to sigmoid."""
-    from micrograd_ed import digits, tasks
+    from micrograd_ed.training import digits, tasks
 
     recipe = digits.digit_network()
     task = tasks.TASKS["digits"]
@@ -69,7 +69,7 @@ def test_digits_hidden_keeps_the_recipe_activation():
 
 def test_the_task_table_is_what_runs(monkeypatch):
     """Every task: the model run() trains is the one the table and the summary describe."""
-    from micrograd_ed import digits, tasks
+    from micrograd_ed.training import digits, tasks
 
     seen = {}
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from micrograd_ed import Value, topological_order, zero_grad
-from micrograd_ed.worked_example import chain_rule_example
+from micrograd_ed.teach.worked_example import chain_rule_example
 
 
 def lecture_graph():

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from micrograd_ed.engine import topological_order
-from micrograd_ed.expr import MAX_EXPONENT, ExpressionError, build, names, parse
+from micrograd_ed.teach.expr import MAX_EXPONENT, ExpressionError, build, names, parse
 
 
 def _leaf(root, name):

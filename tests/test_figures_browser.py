@@ -60,8 +60,8 @@ def _examples(theme: str, rankdir: str):
     """A few pictures drawn on the spot in any theme and direction."""
     from micrograd_ed.engine import Value
     from micrograd_ed.nn import MLP
+    from micrograd_ed.teach.worked_example import chain_rule_example
     from micrograd_ed.viz import draw_graph, draw_network
-    from micrograd_ed.worked_example import chain_rule_example
 
     L = chain_rule_example()
     L.backward()

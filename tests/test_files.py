@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from micrograd_ed.files import NotARegularFileError, write_atomic
+from micrograd_ed.files.atomic import NotARegularFileError, write_atomic
 
 
 def _leftovers(folder):
@@ -83,7 +83,7 @@ def test_failure_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
 def test_paused_gc_nests_and_restores():
     import gc
 
-    from micrograd_ed.memory import paused_gc
+    from micrograd_ed.engine.memory import paused_gc
 
     assert gc.isenabled()
     with paused_gc():

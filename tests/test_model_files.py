@@ -12,9 +12,9 @@ import os
 
 import pytest
 
-from micrograd_ed import serialize
+from micrograd_ed.files import models as serialize
+from micrograd_ed.files.models import ModelFileError
 from micrograd_ed.nn import MLP, Layer, Module, Neuron, Perceptron
-from micrograd_ed.serialize import ModelFileError
 
 
 def _refuse_building(monkeypatch) -> None:

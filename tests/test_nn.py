@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.files.models import ModelFileError, StateDictError
 from micrograd_ed.losses import cross_entropy, mse
 from micrograd_ed.nn import MLP, Layer, Module, Neuron, Perceptron, init_bound
-from micrograd_ed.serialize import ModelFileError, StateDictError
 
 
 def set_params(model: Module, values) -> None:

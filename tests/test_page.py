@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_ed.viz import page
+from micrograd_ed.viz.core import page
 
 HOSTILE = "</script><script>alert(1)</script><!-- \u2028 & >"
 

@@ -1,4 +1,4 @@
-"""micrograd_ed.plots: matplotlib figures with deterministic bytes (what plot_svg checked)."""
+"""viz.training.plots: matplotlib figures with deterministic bytes (what plot_svg checked)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from micrograd_ed import plots
-from micrograd_ed.plots import line_plot, render, save
+from micrograd_ed.viz.training import plots
+from micrograd_ed.viz.training.plots import line_plot, render, save
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -62,7 +62,7 @@ def test_points_go_left_to_right_and_y_grows_upwards_inside_the_figure():
 
 
 def test_same_plot_same_bytes_across_processes():
-    code = ("import sys; from micrograd_ed.plots import line_plot, render; "
+    code = ("import sys; from micrograd_ed.viz.training.plots import line_plot, render; "
             "sys.stdout.buffer.write(render(line_plot({'loss': [0.69, 0.5, 0.31, 0.1]}, "
             "title='t'), 'svg'))")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True,
@@ -139,7 +139,7 @@ def test_no_pyplot_and_no_global_settings_changed():
     before = dict(matplotlib.rcParams)
     render(line_plot([1.0, 2.0]), "svg")
     assert dict(matplotlib.rcParams) == before
-    code = ("import sys; from micrograd_ed.plots import line_plot, render; "
+    code = ("import sys; from micrograd_ed.viz.training.plots import line_plot, render; "
             "render(line_plot([1.0, 2.0]), 'svg'); print('matplotlib.pyplot' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from micrograd_ed import recording
 from micrograd_ed.data import truth_table
 from micrograd_ed.nn import MLP, Layer, Neuron
 from micrograd_ed.optim import SGD
-from micrograd_ed.recording import RecordingError, check_plan, planned_snapshots, snapshot_bytes
 from micrograd_ed.train import evaluate, fit
+from micrograd_ed.training import recording
+from micrograd_ed.training.recording import (
+    RecordingError,
+    check_plan,
+    planned_snapshots,
+    snapshot_bytes,
+)
 
 
 def xor_model() -> MLP:

@@ -12,9 +12,9 @@ from hypothesis import given
 from strategies import ValueOps, programs, run
 
 from micrograd_ed import Value, backward_order, topological_order
+from micrograd_ed.teach.worked_example import chain_rule_example
 from micrograd_ed.viz import GraphTooLargeError, Steps, step_through
-from micrograd_ed.viz.steps import Numbers
-from micrograd_ed.worked_example import chain_rule_example
+from micrograd_ed.viz.steps.model import Numbers
 
 HOSTILE = "</script><script>alert(1)</script>"
 

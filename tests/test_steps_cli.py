@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_ed.teach.worked_example import chain_rule_example
 from micrograd_ed.viz import step_through
-from micrograd_ed.worked_example import chain_rule_example
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAIN = ["graph", "(a*b + c) * f", "--set", "a=2", "b=-3", "c=10", "f=-2"]

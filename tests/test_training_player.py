@@ -11,10 +11,10 @@ import pytest
 from micrograd_ed.data import truth_table
 from micrograd_ed.nn import MLP
 from micrograd_ed.optim import SGD, Adam
-from micrograd_ed.recording import RecordingError
 from micrograd_ed.train import History, fit
+from micrograd_ed.training.recording import RecordingError
 from micrograd_ed.viz import TrainingPlayer, draw_training
-from micrograd_ed.viz.training_frames import pick_frames, svg_frames
+from micrograd_ed.viz.training.frames import pick_frames, svg_frames
 
 
 def xor_history(epochs: int = 200, record: int = 20) -> History:

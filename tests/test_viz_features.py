@@ -14,15 +14,15 @@ import pytest
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.losses import binary_cross_entropy
 from micrograd_ed.nn import MLP
+from micrograd_ed.teach.worked_example import chain_rule_example
 from micrograd_ed.viz import (
     LayoutTimeoutError,
     StaleGradientWarning,
     draw_graph,
     draw_network,
 )
-from micrograd_ed.viz.backends import render
-from micrograd_ed.viz.themes import THEMES, get_theme, luminance
-from micrograd_ed.worked_example import chain_rule_example
+from micrograd_ed.viz.core.backends import render
+from micrograd_ed.viz.core.themes import THEMES, get_theme, luminance
 
 GREY_MARGIN = 0.15   # greyscale brightness apart, in [0, 1], of the two signs and leaf kinds
 

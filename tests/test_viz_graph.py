@@ -12,9 +12,9 @@ import pytest
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.nn import MLP
+from micrograd_ed.teach.worked_example import chain_rule_example
 from micrograd_ed.viz import GraphTooLargeError, draw_graph
-from micrograd_ed.viz.dot import fmt, quote
-from micrograd_ed.worked_example import chain_rule_example
+from micrograd_ed.viz.core.dot import fmt, quote
 
 SVG = "{http://www.w3.org/2000/svg}"
 _NODE = re.compile(r'^\s*(\w+) \[(?:id="[^"]*", )?label="((?:[^"\\]|\\.)*)"(.*)\];$', re.M)
@@ -34,7 +34,7 @@ def nodes_of(source: str) -> dict[str, str]:
 
 def edges_of(source: str) -> list[tuple[str, str, str, str]]:
     """(tail, head, label text, other attributes) of every labelled edge (without the space
-    that pads each line of an edge label, see micrograd_ed.viz.graph_dot.PAD)."""
+    that pads each line of an edge label, see micrograd_ed.viz.graph.dot.PAD)."""
     def text(label: str) -> str:
         return "\n".join(line.removeprefix(" ").removesuffix(" ")
                          for line in unquote(label).split("\n"))

@@ -10,7 +10,7 @@ import pytest
 from micrograd_ed.engine import Value
 from micrograd_ed.nn import MLP, Layer, Neuron
 from micrograd_ed.viz import draw_network
-from micrograd_ed.viz.dot import fmt
+from micrograd_ed.viz.core.dot import fmt
 
 _EDGE = re.compile(r"^  (x\d+|h\d+_\d+) -> (h\d+_\d+) \[(.*)\];$", re.M)
 _HALF = re.compile(r"^  (x\d+|h\d+_\d+) -> (w\d+_\d+_\d+) \[(.*)\];$", re.M)
@@ -122,7 +122,7 @@ def test_layers_are_evenly_spaced_and_wide_apart_for_many_lines(rankdir, x):
     layers of 16 get at least a quarter of a layer's length (not a sliver)."""
     import json
 
-    from micrograd_ed.viz.backends import render
+    from micrograd_ed.viz.core.backends import render
 
     layout = json.loads(render(draw_network(MLP(2, [16, 16, 1], seed=0), x,
                                             rankdir=rankdir).source, "json"))

@@ -12,7 +12,7 @@ import pytest
 
 from micrograd_ed.nn import MLP
 from micrograd_ed.viz import draw_graph, draw_network
-from micrograd_ed.viz.backends import render
+from micrograd_ed.viz.core.backends import render
 
 VIEWS = [{}, {"group_by": "neuron"}, {"group_by": "layer"}, {"collapse": True},
          {"collapse": True, "group_by": "layer"}]

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from micrograd_ed.check import compare
-from micrograd_ed.cli import main
-from micrograd_ed.expr import names as names_in
-from micrograd_ed.expr import parse
-from micrograd_ed.worksheet import evaluate, make_worksheet
+from micrograd_ed.cli.commands import main
+from micrograd_ed.teach.expr import names as names_in
+from micrograd_ed.teach.expr import parse
+from micrograd_ed.teach.worksheet import evaluate, make_worksheet
 
 SEEDS = range(25)
 
@@ -98,7 +98,7 @@ def test_no_given_number_is_downstream_of_a_blank(level):
 
 
 def test_pdfs_are_written_when_the_renderer_can(tmp_path):
-    from micrograd_ed.worksheet import pdf_supported
+    from micrograd_ed.teach.worksheet import pdf_supported
     if not pdf_supported():
         pytest.skip("this renderer cannot write PDF")
     make_worksheet(4, 2, tmp_path)
@@ -158,7 +158,7 @@ def test_same_seed_same_bytes(tmp_path):
     b = make_worksheet(3, 11).files()
     assert a == b
     assert make_worksheet(3, 12).files()["worksheet.json"] != a["worksheet.json"]
-    code = ("import sys; from micrograd_ed.worksheet import make_worksheet; "
+    code = ("import sys; from micrograd_ed.teach.worksheet import make_worksheet; "
             "sys.stdout.buffer.write(make_worksheet(3, 11).files()['worksheet.svg'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
@@ -198,7 +198,7 @@ def test_cli_writes_the_files(tmp_path, capsys):
     assert main(["worksheet", "--level", "2", "--seed", "7", "--out", str(out)]) == 0
     names = {p.name for p in out.iterdir()}
     assert {"worksheet.svg", "answers.svg", "worksheet.json"} <= names
-    from micrograd_ed.worksheet import pdf_supported
+    from micrograd_ed.teach.worksheet import pdf_supported
     assert ({"worksheet.pdf", "answers.pdf"} <= names) == pdf_supported()
     printed = capsys.readouterr().out
     assert "worksheet level 2, seed 7" in printed and "blanks" in printed

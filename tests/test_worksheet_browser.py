@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from micrograd_ed.worksheet import make_worksheet
+from micrograd_ed.teach.worksheet import make_worksheet
 
 TEXTS = """() => [...document.querySelectorAll('svg text')].map(t => {
     const r = t.getBoundingClientRect();

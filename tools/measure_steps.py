@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from micrograd_ed import Value, topological_order  # noqa: E402
 from micrograd_ed.viz import step_through  # noqa: E402
-from micrograd_ed.viz.scopes import count_nodes  # noqa: E402
+from micrograd_ed.viz.core.scopes import count_nodes  # noqa: E402
 
 
 def graph(target: int, seed: int = 0) -> tuple[Value, int]:

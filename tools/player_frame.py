@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from browser import WatchedPage, launch  # noqa: E402
 
-from micrograd_ed import animate, tasks  # noqa: E402
+from micrograd_ed.cli import animate  # noqa: E402
+from micrograd_ed.training import tasks  # noqa: E402
 
 
 def main() -> None:

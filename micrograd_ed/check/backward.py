@@ -29,7 +29,7 @@ from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
 from micrograd_ed.check.guard import StudentError, default_recursion_limit, safe_repr, student_error
 from micrograd_ed.check.hints import grad_hint
 from micrograd_ed.engine import Value, topological_order
-from micrograd_ed.memory import paused_gc
+from micrograd_ed.engine.memory import paused_gc
 
 
 @dataclass

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from micrograd_ed.engine import ops
+
 CHAIN_DEPTH = 5_000
 SUM_TERMS = 10_000
 OPTIONAL_OPS = ("tanh", "exp", "log", "relu", "sigmoid", "pow")
@@ -146,8 +148,7 @@ def _op_case(op: str) -> Callable:
             s = p + q * c
             L = s + r
             return {"x": x, "y": y, "c": c, "p": p, "q": q, "r": r, "s": s, "L": L}
-        points = {"tanh": (0.5, -2.0), "exp": (1.0, -2.0), "log": (2.0, 0.5),
-                  "relu": (2.0, -1.0), "sigmoid": (0.5, -3.0)}[op]
+        points = ops.UNARY[op].ordinary              # one point each side of any kink
         x, y, c = V(points[0]), V(points[1]), V(-1.5)
         p = getattr(x, op)()
         q = getattr(y, op)()
@@ -157,14 +158,16 @@ def _op_case(op: str) -> Callable:
     return build
 
 
-_FORMULAS = {
-    "tanh": "tanh(x) * c + tanh(y) at x = 0.5, y = -2",
-    "exp": "exp(x) * c + exp(y) at x = 1, y = -2",
-    "log": "log(x) * c + log(y) at x = 2, y = 0.5",
-    "relu": "relu(x) * c + relu(y) at x = 2, y = -1 (both sides of 0)",
-    "sigmoid": "sigmoid(x) * c + sigmoid(y) at x = 0.5, y = -3",
-    "pow": "x**2 + y**3 * c + x**-1",
-}
+def _formula(op: str) -> str:
+    """``tanh(x) * c + tanh(y) at x = 0.5, y = -2``: the case of op, at the table's points."""
+    if op == "pow":
+        return "x**2 + y**3 * c + x**-1"
+    x, y = ops.UNARY[op].ordinary
+    sides = " (both sides of 0)" if ops.UNARY[op].kinks else ""
+    return f"{op}(x) * c + {op}(y) at x = {x:g}, y = {y:g}{sides}"
+
+
+_FORMULAS = {op: _formula(op) for op in OPTIONAL_OPS}
 
 
 def engine_cases(cls: type | None = None) -> list[Case]:

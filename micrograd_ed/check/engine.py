@@ -22,7 +22,7 @@ from micrograd_ed.check.cases import (
 from micrograd_ed.check.compare import Comparison, compare
 from micrograd_ed.check.explain import num
 from micrograd_ed.check.guard import default_recursion_limit, safe_repr, student_error
-from micrograd_ed.memory import paused_gc
+from micrograd_ed.engine.memory import paused_gc
 
 PASS, FAIL, MISSING, INFO = "pass", "fail", "missing", "info"
 _MARK = {PASS: "\u2713", FAIL: "\u2717", MISSING: "-", INFO: "i"}

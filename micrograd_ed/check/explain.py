@@ -8,7 +8,8 @@ For a node ``x`` of a micrograd_ed graph with root ``L``:
   ``grad e = 2 × e × grad f = 2 × −6 × 1 = −12`` when ``f = e**2``.
 
 Each local derivative is written as the lecture writes it (``1 − t²`` for tanh,
-``s × (1 − s)`` for sigmoid), first with names, then with the numbers.
+``s·(1 − s)`` for sigmoid), first with names, then with the numbers: the words are the op
+table's (engine/ops.py), rendered by engine/optext.py as for the player's captions.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.engine import Value, optext, topological_order
 
 MINUS = "\u2212"
 TIMES = "\u00d7"
-_SUPER = {"2": "\u00b2", "3": "\u00b3"}
 MAX_TERMS = 4          # terms of a sum written out before "…"
 _NAME_LENGTH = 18      # an unnamed node is shown by its formula when it is this short
 
@@ -66,8 +66,8 @@ class Ref:
 
 @dataclass(frozen=True)
 class Local:
-    """A local derivative with no formula of its own (relu, abs, dot, ...): written
-    ``∂u/∂x``, or as its number."""
+    """A local derivative with no formula in the op table (an op it does not know):
+    written ``∂u/∂x``, or as its number."""
 
     node: Value
     slot: int
@@ -127,75 +127,33 @@ def render(tokens: Sequence[Token], namer: Namer, values: bool) -> str:
     return "".join(out)
 
 
-def _power(k: float) -> str:
-    s = num(k)
-    return _SUPER.get(s, f"^{s}")
+def _tokens(parts: Sequence[optext.Part]) -> list[Token]:
+    """The op table's parts (engine/optext.py) as tokens: a node becomes a Ref (in
+    parentheses when negative, unless the text around it delimits it), a number its text."""
+    return [p if isinstance(p, str) else
+            Ref(p.node, paren=not (p.bare or p.spaced)) if p.node is not None else num(p.number)
+            for p in parts]
 
 
 def forward_tokens(v: Value) -> list[Token]:
-    """How ``v`` is computed from its parents, as a formula: ``a × b``, ``tanh(n)``, ``e²``."""
-    ps, op, c = v.parents, v.op, v.const
-    sym = {"+": " + ", "-": f" {MINUS} ", "*": f" {TIMES} ", "/": " / "}
-    if op in sym and len(ps) == 2:
-        return [Ref(ps[0]), sym[op], Ref(ps[1])]
-    if op in sym and len(ps) == 1 and c is not None:
-        return [Ref(ps[0]), sym[op], num(c)]
-    if op == "**" and len(ps) == 1 and c is not None:
-        return [Ref(ps[0], paren=True), _power(c)]
-    if op == "**" and len(ps) == 2:
-        return [Ref(ps[0], paren=True), "^", Ref(ps[1], paren=True)]
-    if op == "neg":
-        return [MINUS, Ref(ps[0], paren=True)]
-    if op in ("sum", "dot") or len(ps) != 1:
-        joined: list[Token] = [f"{op}("]
-        for i, p in enumerate(ps[:MAX_TERMS]):
-            joined += ([", "] if i else []) + [Ref(p)]
-        if len(ps) > MAX_TERMS:
-            joined.append(f", … {len(ps):,} in all")
-        return joined + [")"]
-    return [f"{op}(", Ref(ps[0]), ")"]
+    """How ``v`` is computed from its parents, as a formula: ``a × b``, ``tanh(n)``, ``e^2``."""
+    return _tokens(optext.forward_parts(v))
 
 
 def local_tokens(u: Value, i: int) -> list[Token] | None:
-    """∂u/∂(parent i) as a formula, or None when it is 1 (as for ``+``)."""
-    ps, op, c = u.parents, u.op, u.const
-    x = ps[i]
-    if op == "+" or op in ("sum",):
+    """∂u/∂(parent i) as a formula (the op table's words: ``1 − t²``), or None when it is 1
+    (as for ``+``). A formula with a sum in it comes in parentheses, as it is multiplied by
+    ``grad u``: ``(1 − t²) × grad t``. An op the table does not know gives ``∂u/∂x``."""
+    parts = optext.derivative_parts(u, i)
+    if parts is None:
+        return [Local(u, i)]
+    tokens = _tokens(parts)
+    if tokens == ["1"]:
         return None
-    if op == "-":
-        return None if i == 0 else [f"{MINUS}1"]
-    if op == "neg":
-        return [f"{MINUS}1"]
-    if op == "*":
-        if len(ps) == 2:
-            return [Ref(ps[1 - i])]
-        return [num(c)] if c is not None else None
-    if op == "/":
-        if len(ps) == 1:
-            return [f"1/{num(c)}"]
-        if i == 0:
-            return ["1/", Ref(ps[1], paren=True)]
-        return [f"{MINUS}", Ref(ps[0], paren=True), "/", Ref(ps[1], paren=True), "\u00b2"]
-    if op == "**" and len(ps) == 1 and c is not None:
-        if c == 1:
-            return None
-        if c == 2:
-            return ["2 ", TIMES, " ", Ref(x)]
-        return [num(c), f" {TIMES} ", Ref(x, paren=True), _power(c - 1)]
-    if op == "**" and len(ps) == 2:
-        if i == 0:
-            return [Ref(ps[1]), f" {TIMES} ", Ref(ps[0], paren=True), "^(", Ref(ps[1]),
-                    f" {MINUS} 1)"]
-        return [Ref(u), f" {TIMES} ln ", Ref(ps[0])]
-    if op == "exp":
-        return [Ref(u)]                      # d e^x/dx = e^x, the node itself
-    if op == "log":
-        return ["1/", Ref(x)]
-    if op == "tanh":
-        return [f"(1 {MINUS} ", Ref(u, paren=True), "\u00b2)"]
-    if op == "sigmoid":
-        return [Ref(u), f" {TIMES} (1 {MINUS} ", Ref(u), ")"]
-    return [Local(u, i)]
+    if any(isinstance(t, str) and (f" {MINUS} " in t or " + " in t or " if " in t)
+           for t in tokens):
+        return ["(", *tokens, ")"]
+    return tokens
 
 
 # ---------------------------------------------------------- explanations

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.engine import Value, optext, topological_order
 from micrograd_ed.viz import Diagram, GraphTooLargeError
-from micrograd_ed.viz.dot import quote
+from micrograd_ed.viz.core.dot import quote
 
 FONT = "Helvetica"
 MARK = "#b2182b"            # wrong: dark red (dark in greyscale too)
@@ -58,16 +58,12 @@ class Figure:
     marked_ops: set[Value] = field(default_factory=set)     # nodes whose op ellipse is marked
 
 
+_FIGURE_NAMES = {"*": "\u00d7", "neg": "-"}   # how a worksheet's op boxes name these two
+
+
 def _op_label(v: Value) -> str:
-    c = v.const
-    sym = {"*": "\u00d7", "neg": "-"}.get(v.op, v.op)
-    if c is None:
-        return sym
-    if v.op in ("+", "-", "*", "/"):
-        return f"{sym} {fig_num(c)}"
-    if v.op == "**":
-        return f"** {fig_num(c)}"
-    return f"{v.op}({fig_num(c)})"
+    """The op box's text (engine/optext.py): ``× 2``, ``** 3``, ``tanh``."""
+    return optext.op_label(v, fig_num, _FIGURE_NAMES)
 
 
 def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,

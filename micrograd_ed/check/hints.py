@@ -36,7 +36,7 @@ from micrograd_ed.check.explain import (
     num,
     render,
 )
-from micrograd_ed.engine import Value
+from micrograd_ed.engine import Value, ops, optext
 
 _MAX_SUBSET = 8            # edges of a node for which subsets of shares are tried
 
@@ -162,32 +162,20 @@ def _local_hint(x: Value, got: float, edge: tuple[Value, int], namer: Namer,
 
 
 def _mixups(u: Value, i: int, namer: Namer) -> list[tuple[float, str]]:
-    """Local derivatives students often write instead of the right one, with their words."""
-    x = u.parents[i]
-    xd, t = float(x.data), float(u.data)
-    nx, nu = namer(x), namer(u)
+    """Local derivatives students often write instead of the right one, with their words:
+    the op table's `mixups` (engine/ops.py), at this edge's input x, result z and constant k."""
+    if not optext.known(u.op):
+        return []
+    x, k = float(u.parents[i].data), u.const
+    words = {"x": namer(u.parents[i]), "z": namer(u), "k": "k" if k is None else num(k)}
     out: list[tuple[float, str]] = []
-    if u.op == "tanh":
-        out += [(1 - xd * xd, f"1 {MINUS} {nx}\u00b2, with the input; tanh' uses its output: "
-                              f"1 {MINUS} {nu}\u00b2"),
-                (1 - t, f"1 {MINUS} {nu}, without the square")]
-    elif u.op == "sigmoid":
-        out += [(xd * (1 - xd), f"{nx}(1 {MINUS} {nx}), with the input instead of the output"),
-                (t, f"{nu} alone, without the factor (1 {MINUS} {nu})")]
-    elif u.op == "exp":
-        out += [(xd, f"{nx}: the derivative of exp is exp itself")]
-    elif u.op == "log":
-        out += [(xd, f"{nx} instead of 1/{nx}")]
-        if xd:
-            out += [(-1 / xd, f"{MINUS}1/{nx}: the sign is wrong")]
-    elif u.op == "**" and u.const is not None and xd:
-        k = float(u.const)
-        out += [(xd ** (k - 1), f"{nx}^(k {MINUS} 1) without the factor k = {num(k)}"),
-                (k * xd ** k, f"k {TIMES} {nx}^k: the power must drop by one")]
-    elif u.op == "*" and len(u.parents) == 2:
-        out += [(xd, f"{nx} itself: the local derivative of a product is the OTHER factor")]
-    elif u.op == "relu":
-        out += [(1.0, "1 everywhere: relu passes nothing back where its input is \u2264 0")]
+    for m in ops.get(u.op).mixups:
+        try:
+            value = m.value(x, float(u.data), k)
+        except (TypeError, ArithmeticError, ValueError):     # needs a k, or a bad point
+            continue
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            out.append((float(value), ops.fill(m.words, **words)))
     return out
 
 

@@ -9,9 +9,14 @@ a single number, ``∂z/∂x``, is enough: the exponent is usually a constant). 
   ``(f(x+h) − f(x−h)) / 2h`` of the student's own forward (so a derivative that does not
   belong to the forward it came with is caught even when both are wrong together).
 
-The points include the places where a wrong derivative hides: 0 for relu and abs (where any
-subgradient between the one-sided slopes is accepted), just above 0 for log and sqrt, large
-|x| for sigmoid and tanh (where ``1/(1 + exp(−x))`` overflows), negative bases for ``**``.
+The points are the op table's (engine/ops.py), and include the places where a wrong
+derivative hides: 0 for relu and abs (where any subgradient between the one-sided slopes is
+accepted), just above 0 for log and sqrt, large |x| for sigmoid and tanh (where
+``1/(1 + exp(−x))`` overflows), negative bases for ``**``.
+
+This module grades a STUDENT's op. Not to be confused with ``micrograd_ed.gradcheck`` (backprop
+vs central differences for any function of Values) and ``micrograd_ed.teach.op_checks``
+(``micrograd-ed gradcheck``: that check run over micrograd_ed's own ops).
 """
 
 from __future__ import annotations
@@ -22,30 +27,15 @@ from dataclasses import dataclass
 
 from micrograd_ed.check.explain import num
 from micrograd_ed.check.guard import safe_repr
-from micrograd_ed.engine import Value
+from micrograd_ed.engine import Value, ops
 
+# What to probe, and where an op has a kink: the op table's (engine/ops.py).
 UNARY_POINTS: dict[str, tuple[float, ...]] = {
-    "tanh": (-400.0, -20.0, -3.0, -0.5, 0.0, 0.5, 3.0, 20.0, 400.0),
-    "sigmoid": (-750.0, -40.0, -5.0, -1.0, 0.0, 1.0, 5.0, 40.0, 750.0),
-    "exp": (-50.0, -5.0, -1.0, 0.0, 0.5, 1.0, 5.0, 50.0, 700.0),
-    "log": (1e-8, 1e-3, 0.1, 0.5, 1.0, 2.0, 10.0, 1e6),
-    "relu": (-5.0, -1.0, -1e-9, 0.0, 1e-9, 1.0, 5.0),
-    "abs": (-5.0, -1.0, -1e-9, 0.0, 1e-9, 1.0, 5.0),
-    "leaky_relu": (-5.0, -1.0, -1e-9, 0.0, 1e-9, 1.0, 5.0),
-    "softplus": (-750.0, -40.0, -5.0, 0.0, 5.0, 40.0, 750.0),
-    "sqrt": (1e-8, 1e-3, 0.25, 1.0, 4.0, 100.0),
-    "neg": (-2.0, 0.0, 3.0),
-}
+    name: op.points for name, op in ops.UNARY.items() if op.points}
 BINARY_POINTS: dict[str, tuple[tuple[float, float], ...]] = {
-    "+": ((2.0, -3.0), (0.0, 5.0), (-1.5, 0.0), (1e3, 1e-3), (-7.0, -7.0)),
-    "-": ((2.0, -3.0), (0.0, 5.0), (-1.5, 0.0), (1e3, 1e-3), (-7.0, -7.0)),
-    "*": ((2.0, -3.0), (0.0, 5.0), (-1.5, 0.0), (1e3, 1e-3), (-7.0, -7.0)),
-    "/": ((2.0, -3.0), (0.0, 5.0), (1.0, 1e-3), (-7.0, 2.0), (5.0, -1e3)),
-    "**": ((2.0, 2.0), (-1.5, 3.0), (0.5, -2.0), (4.0, 0.5), (3.0, 0.0), (0.0, 2.0),
-           (-2.0, 2.0)),
-}
-KINKS = {"relu": (0.0,), "abs": (0.0,), "leaky_relu": (0.0,)}
-ALIASES = {"add": "+", "sub": "-", "mul": "*", "div": "/", "truediv": "/", "pow": "**"}
+    name: op.points for name, op in ops.BINARY.items()}
+KINKS = {name: op.kinks for name, op in ops.UNARY.items() if op.kinks}
+ALIASES = ops.ALIASES
 _BINARY = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
            "/": lambda a, b: a / b, "**": lambda a, b: a ** b.data}
 SHOWN = 6          # rows of the table of worst points
@@ -119,8 +109,9 @@ def check_op(name: str, forward: Callable[..., float], local_grad: Callable[...,
              atol: float = 1e-9, rtol: float = 1e-7) -> OpReport:
     """Check one op's forward and local derivative; see the module's docstring.
 
-    ``name``: a unary op of micrograd_ed's Value (tanh, sigmoid, exp, log, relu, abs,
-    leaky_relu, softplus, sqrt, neg) or a binary one (+ - * / **, or add sub mul div pow).
+    ``name``: a unary op of the op table (engine/ops.py: tanh, sigmoid, exp, log, relu,
+    abs, leaky_relu, softplus, sqrt, sin, neg, ...) or a binary one (+ - * / **, or add sub
+    mul div pow).
     ``points`` replaces the built-in points. Values agree when
     ``|got − expected| ≤ atol + rtol·|expected|``; the central difference, an estimate,
     gets 1e-5 + 1e-4·|expected|.
@@ -194,8 +185,8 @@ def _name(i: int) -> str:
 
 
 def _one_sided(op: str, side: int) -> float:
-    """The slope of a kinked op just left (-1) or right (+1) of 0."""
-    return {"relu": (0.0, 1.0), "abs": (-1.0, 1.0), "leaky_relu": (0.01, 1.0)}[op][side > 0]
+    """The slope of a kinked op just left (-1) or right (+1) of 0: micrograd_ed's own."""
+    return _reference(op, (side * 1e-300,))[1][0]
 
 
 def _ratio(got: float, expected: float, atol: float, rtol: float) -> float:
@@ -229,11 +220,7 @@ def _call_local(f, at, n: int, op: str) -> tuple[tuple[float, ...] | None, str]:
         return None, f"your local_grad returned {safe_repr(y, 30)}, not numbers"
 
 
-_STABLE = {
-    "sigmoid": "sigmoid(x) = 1/(1 + exp(-x)) for x >= 0 and exp(x)/(1 + exp(x)) for x < 0",
-    "tanh": "math.tanh(x), or (1 - exp(-2x))/(1 + exp(-2x)) for x >= 0 and minus that of -x",
-    "softplus": "softplus(x) = log1p(exp(-|x|)) + max(x, 0)",
-}
+_STABLE = {name: op.stable for name, op in ops.UNARY.items() if op.stable}
 
 
 def _overflow_hint(e: Exception, op: str) -> str:

@@ -15,14 +15,20 @@ root's gradient 1, pass each node's gradient on once all its uses have added the
 
 Read in this order (each file top to bottom):
 
-    value.py     Value and the op table: each op's value and local derivative, side by side
+    value.py     Value and its ops: + - * / ** written out, value and local derivative side
+                 by side; each unary op one line, a row of:
+    ops.py       the op table: for every op its value and local derivative (for a float and a
+                 batch) and what the pictures, the checker and the parser say about it
+    unary.py     how a row of the table becomes a Value method (float or batch, decided once)
     backward.py  the two walks: backward(), backward_order, topological_order, zero_grad
     batched.py   a minibatch in one graph: per-sample data, .sum() / .mean(), batch-summed grads
     anomaly.py   detect_anomaly(): stop at the first NaN or inf, per thread / context
     messages.py  input checks and error messages
     nary.py      ops with many operands as one node: dot, fused_sum
-    speed.py     how it is made fast (slot layout, inline + and *, walks with counts in the
-                 nodes): explained there once, not mixed into the math; fastwalk.py: the walks
+    speed.py     how it is made fast (slot layout, + and * built in place, walks with counts in
+                 the nodes): explained there once, not mixed into the math; fastwalk.py: the walks
+    memory.py    pausing the garbage collector while a graph is alive (fit, gradcheck, check)
+    display.py   the hook through which the renderer shows a Value in Jupyter
 
 and, for training on batches (each explains its one technique at its top):
 

@@ -30,12 +30,21 @@ walk with batched.py's gradient rules. Inside detect_anomaly() it runs `_walk` b
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from micrograd_ed.engine import fastwalk
 from micrograd_ed.engine.anomaly import anomaly_enabled, check_backward
-from micrograd_ed.engine.batched import check_seed, contribution, is_batch, table_grads
+from micrograd_ed.engine.batched import (
+    check_seed,
+    contribution,
+    gated,
+    is_batch,
+    quiet,
+    table_grads,
+)
+from micrograd_ed.engine.ops import GATES
 from micrograd_ed.engine.stacked import is_stack, stack_grads
 
 if TYPE_CHECKING:
@@ -85,22 +94,33 @@ def backward_order(root) -> list:
     return list(release_order(root, count_uses(root)))
 
 
+# Walk 2 adds into leaves, and graphs built in different threads may share leaves (a model's
+# parameters). `p.grad += share` is a read, an add and a write, which another thread could
+# interleave, losing a share; so walk 2 runs in one thread at a time. (Under the GIL two
+# backward() calls never ran in parallel anyway.) Two threads must still not run backward()
+# through the same INTERIOR nodes at once: walk 1 keeps its counts in them (speed.py, 4).
+_LEAVES = threading.Lock()
+
+
 def backward(root, gradient=None) -> None:
     """Fill ``grad`` of every node `root` depends on with d root / d node (see the top)."""
     seed = check_seed(root, gradient)   # 1.0, or the caller's gradient for a batched root
     if not root.op:                     # a leaf: d root / d root = 1, and nothing below it
-        root.grad = root.grad + seed
+        with _LEAVES:
+            root.grad = root.grad + seed
         return
     try:
         table = fastwalk.count_uses(root)  # walk 1; also sets every interior grad to 0
         root.grad = seed
         check = anomaly_enabled()
-        if check:
-            _walk(root, check)             # walk 2 with the anomaly checks
-        elif table or is_batch(seed):
-            fastwalk.batched_chain_rule(root)  # walk 2 with batched.py's rules
-        else:
-            fastwalk.chain_rule(root)      # walk 2, for plain floats
+        with _LEAVES:
+            if check:
+                _walk(root, check)             # walk 2 with the anomaly checks
+            elif table or is_batch(seed):
+                with quiet():                  # a batch warns no more than a float would
+                    fastwalk.batched_chain_rule(root)  # walk 2 with batched.py's rules
+            else:
+                fastwalk.chain_rule(root)      # walk 2, for plain floats
     except BaseException:               # e.g. an anomaly: leave every count at 0 again
         fastwalk.reset_counts(root)
         raise
@@ -116,9 +136,14 @@ def _walk(root, check: bool) -> None:
             table_grads(v, g, table)
         elif is_stack(v):
             stack_grads(v, g)
+        elif v.op in GATES:
+            for p, d in zip(v.parents, v.local_grads):
+                with quiet():
+                    p.grad += contribution(gated(d, g), p)
         else:
             for p, d in zip(v.parents, v.local_grads):
-                p.grad += contribution(d * g, p)
+                with quiet():
+                    p.grad += contribution(d * g, p)
         if check:
             check_backward(v, g)
 

@@ -22,19 +22,22 @@ exactly when it contains a table node, and the first walk of backward() notices 
 counts (fastwalk.count_uses). A root that is itself a batch needs a seed gradient.
 A scalar graph therefore always takes the fast path, whatever else exists in the process.
 
-Where batched and scalar differ: arithmetic that overflows (``1e308 * 10``) gives inf in both,
-but numpy also prints a RuntimeWarning; everything else (errors, NaN, inf, slopes at kinks)
-is the same number and the same error for a float and for each entry of a batch.
+Batched and scalar agree: arithmetic that overflows (``1e308 * 10``) gives inf in both, with
+no warning (numpy's are silenced where a float would be silent), and errors, NaN, inf and
+slopes at kinks are the same number and the same error for a float and for each entry of a
+batch. Two batches in one op must hold the same number of samples (the error names both).
 """
 
 from __future__ import annotations
 
 import math
+import operator
+import weakref
 
 import numpy as np
 
 from micrograd_ed.engine import speed
-from micrograd_ed.engine.messages import Data, check_real_array, show
+from micrograd_ed.engine.messages import Data, batch_sizes, check_real_array, show
 from micrograd_ed.engine.stacked import is_stack
 
 _ndarray = np.ndarray
@@ -54,6 +57,24 @@ def like(x: Data, fill: float) -> Data:
 
 def is_batch(x: object) -> bool:
     return x.__class__ is _ndarray
+
+
+def arith(symbol: str, x, y):
+    """``x symbol y`` of two Values' data (or a Value and a constant), float or batch. A
+    batch computes without numpy's warnings (where floats give inf or NaN silently, so
+    does a batch), and two batches must hold the same number of samples: a size-1 batch is
+    not a plain number, and is never stretched to fit (messages.batch_sizes names both)."""
+    a, b = x.data, (y.data if hasattr(y, "data") else y)
+    if a.__class__ is not _ndarray and b.__class__ is not _ndarray:
+        return _ARITH[symbol](a, b)
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and a.shape != b.shape:
+        raise batch_sizes(symbol, x, y)
+    with quiet():
+        return _ARITH[symbol](a, b)
+
+
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+          "**": operator.pow}
 
 
 def quiet() -> np.errstate:
@@ -130,13 +151,19 @@ def dot_matrix(w: list, X: np.ndarray, label: str, W: np.ndarray | None = None):
     return v
 
 
+_PRIVATE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # id -> our copies
+
+
 def private_samples(X: np.ndarray, where: object) -> np.ndarray:
-    """X as a read-only float64 array that owns its data: a copy, unless X already is one
-    (so the neurons of a layer, which all read the same batch, share one copy)."""
-    if X.flags.owndata and not X.flags.writeable and X.dtype == np.float64:
+    """X as a read-only float64 copy of our own: a new copy, unless X is one we made (so the
+    neurons of a layer, which all read the same batch, share one copy). A caller's array is
+    copied even when it is read-only and owns its data: its owner can make it writeable
+    again, and changing it must not change the gradients."""
+    if _PRIVATE.get(id(X)) is X:
         return X
     X = np.array(check_real_array(X, where), dtype=np.float64)
     X.setflags(write=False)
+    _PRIVATE[id(X)] = X
     return X
 
 
@@ -160,6 +187,14 @@ def dot_values(w: list, x: list, W: np.ndarray, xd: list, label: str, plain):
 
 
 # ----------------------------------------------- the backward rules
+def gated(d: Data, g: Data) -> Data:
+    """A gate's share ``d * g`` (relu, step: ops.GATES), exactly 0 where the gate is off,
+    even when g is infinite or NaN there (as in PyTorch)."""
+    if d.__class__ is _ndarray or g.__class__ is _ndarray:
+        return np.where(d != 0, d * g, 0.0)
+    return d * g
+
+
 def contribution(c: Data, p) -> Data:
     """What one edge adds to ``p.grad``: `c`, summed over the batch if p is a plain number."""
     if c.__class__ is _ndarray and p.data.__class__ is not _ndarray:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from micrograd_ed.engine.batched import contribution, table_grads
+from micrograd_ed.engine.batched import contribution, gated, table_grads
+from micrograd_ed.engine.ops import GATES
 from micrograd_ed.engine.stacked import STACK, stack_grads
 
 _ndarray = np.ndarray
@@ -121,6 +122,9 @@ def batched_chain_rule(root) -> None:
                 parents = parents[len(k):]
         elif v.op == STACK:
             stack_grads(v, g)
+        elif v.op in GATES:
+            for p, d in zip(parents, v.local_grads):
+                p.grad += contribution(gated(d, g), p)
         else:
             for p, d in zip(parents, v.local_grads):
                 p.grad += contribution(d * g, p)

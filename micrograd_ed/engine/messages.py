@@ -120,9 +120,32 @@ def divisor(x, y) -> None:
         raise ZeroDivisionError(f"division by zero: {nx} / {ny} with {ny} = {show(y.data)}")
 
 
-def power(x, k: float) -> None:
-    """x ** k for a plain number k: k finite, no complex result, no 0 to a negative power."""
+def batch_sizes(op: str, x, y) -> ValueError:
+    """Two batches of different sizes met in one op: name both and their sizes."""
+    nx, ny = names((x, "x"), (y, "y"))
+    def count(v) -> str:
+        n = v.data.size
+        return f"{n} sample" if n == 1 else f"{n} samples"
+
+    return ValueError(f"batch sizes differ in {nx} {op} {ny}: {nx} holds {count(x)} and "
+                      f"{ny} holds {count(y)}; every batch in a graph needs the same number "
+                      "of samples (a size-1 batch is not a plain number)")
+
+
+def power(x, k: float | np.ndarray) -> None:
+    """x ** k for a plain number k, or a batch of them (one per sample): k finite, no
+    complex result, no 0 to a negative power; the same errors for a float and a batch."""
     nx, d = names((x, "x"))[0], x.data
+    if k.__class__ is _ndarray:
+        if not np.isfinite(k).all():
+            raise ValueError(f"the exponent must be a finite number: {nx} ** {show(k)}")
+        if ((k != np.floor(k)) & (np.asarray(d) < 0)).any():
+            raise ValueError(f"negative base to a non-integer power: {nx} ** {show(k)} "
+                             f"with {nx} = {show(d)} (the result would be complex)")
+        if ((k < 0) & (np.asarray(d) == 0)).any():
+            raise ZeroDivisionError(f"0 raised to a negative power: {nx} ** {show(k)} "
+                                    f"with {nx} = {show(d)}")
+        return
     if not math.isfinite(k):
         raise ValueError(f"the exponent must be a finite number: {nx} ** {k!r}")
     if k != int(k) and _any(d < 0):

@@ -34,10 +34,11 @@ objects, calling functions and looking up names, so:
    because Python then stops specialising slot reads.)
 2. Node constructors without ``__init__`` (`unary`, `binary`, `nary`): ``object.__new__`` and
    filling the slots is the cheapest way Python has to make an object.
-3. Inline ``+`` and ``*``. They make most nodes of a network, so `fast_add` / `fast_mul` build
-   the node inside the operator (one function call fewer per node saves about 5% of a training
-   step). value.py installs them over its plain ``__add__`` / ``__mul__``, which they fall back
-   to for everything but a Value or float operand.
+3. ``+`` and ``*`` build their node in place. They make most nodes of a network, so for two
+   Values (outside anomaly mode) value.py's ``__add__`` / ``__mul__`` fill the slots right
+   there instead of calling `binary` (one function call fewer per node saves about 5% of a
+   training step); every other operand goes through value.py's `add` / `mul`. What you read
+   in value.py is what runs: nothing is swapped in at import.
 4. Counts in the nodes. backward()'s first walk keeps each node's use count in its own ``_n``
    slot instead of a dict: 0 on every interior node outside backward(), None on leaves (which
    are never waited for). So two threads must not run backward() through the same interior
@@ -73,8 +74,8 @@ import numpy as np
 from micrograd_ed.engine.messages import check_label
 
 _ndarray = np.ndarray
-_new = object.__new__
-Value: type = None      # type: ignore[assignment]  # set by install() when value.py is loaded
+_new = new = object.__new__
+Value: type = None      # type: ignore[assignment]  # set by bind() when value.py is loaded
 anomaly_blocks = 0      # technique 6 (changed only by anomaly.detect_anomaly, under its lock)
 
 
@@ -212,60 +213,10 @@ def plain_parents(v) -> int:
     return k if k.__class__ is int else len(k)
 
 
-# ------------------------------------------------- technique 3: inline + and *
-def fast_add(self, other):
-    """`Value.__add__` (and __radd__) for a Value or float operand, the node built in place."""
-    if other.__class__ is Value:
-        if not anomaly_blocks:
-            z = _new(Value)
-            z.data = self.data + other.data
-            z._p0, z._d0 = self, 1.0            # parent 0 and dz/d(parent 0)
-            z._p1, z._d1 = other, 1.0           # parent 1 and dz/d(parent 1)
-            z.grad, z.op, z._n = 0.0, "+", 0
-            return z
-    elif other.__class__ is float and not anomaly_blocks:
-        z = _new(Value)
-        z.data = self.data + other
-        z._p0, z._d0 = self, 1.0
-        z._p1, z._d1 = None, other              # a unary node; _d1 keeps the constant
-        z.grad, z.op, z._n = 0.0, "+", 0
-        return z
-    return plain_add(self, other)
-
-
-def fast_mul(self, other):
-    """`Value.__mul__` (and __rmul__) for a Value or float operand, the node built in place."""
-    if other.__class__ is Value:
-        if not anomaly_blocks:
-            x, y = self.data, other.data
-            z = _new(Value)
-            z.data = x * y
-            z._p0, z._d0 = self, y
-            z._p1, z._d1 = other, x
-            z.grad, z.op, z._n = 0.0, "*", 0
-            return z
-    elif other.__class__ is float and not anomaly_blocks:
-        z = _new(Value)
-        z.data = self.data * other
-        z._p0, z._d0 = self, other
-        z._p1, z._d1 = None, other
-        z.grad, z.op, z._n = 0.0, "*", 0
-        return z
-    return plain_mul(self, other)
-
-
-plain_add = plain_mul = None    # value.py's own __add__ / __mul__, set by install()
-
-
-def install(value_class: type) -> None:
-    """Called once by value.py: bind the class, and put the inline + and * in place."""
-    global Value, plain_add, plain_mul
+def bind(value_class: type) -> None:
+    """Called once by value.py: the constructors above make nodes of this class."""
+    global Value
     Value = value_class
-    plain_add, plain_mul = value_class.__add__, value_class.__mul__
-    for fast, plain in ((fast_add, plain_add), (fast_mul, plain_mul)):
-        fast.__doc__ = f"{plain.__doc__}  (Built inline: engine/speed.py, technique 3.)"
-    value_class.__add__ = value_class.__radd__ = fast_add
-    value_class.__mul__ = value_class.__rmul__ = fast_mul
 
 
 # ------------------------------------------------- technique 7: many operands

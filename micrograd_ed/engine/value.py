@@ -24,9 +24,9 @@ import math
 import numpy as np
 
 from micrograd_ed.engine import backward as _backward
-from micrograd_ed.engine import batched, speed
+from micrograd_ed.engine import batched, display, ops, speed
 from micrograd_ed.engine import messages as check
-from micrograd_ed.engine.batched import Batch, like, power, power_slope
+from micrograd_ed.engine.batched import Batch, arith, like, power, power_slope, quiet
 from micrograd_ed.engine.messages import (
     Data,
     Number,
@@ -36,7 +36,8 @@ from micrograd_ed.engine.messages import (
     names,
     show,
 )
-from micrograd_ed.engine.speed import binary, unary
+from micrograd_ed.engine.speed import binary, new, unary
+from micrograd_ed.engine.unary import apply, unary_op
 
 
 class Value(speed.Node):
@@ -62,43 +63,47 @@ class Value(speed.Node):
         self._n = None                  # backward() never waits for a leaf
 
     # ------------------------------------------------------------- the ops
+    # Binary ops, written out: the result z, then dz/d(each operand), side by side.
     def __add__(self, other: Value | Number) -> Value:
         """z = x + y;  dz/dx = 1,  dz/dy = 1."""
-        if isinstance(other, Value):
-            return binary(self.data + other.data, "+", self, other, 1.0, 1.0)
-        c = _operand(other, "+", self)
-        if isinstance(c, Value):
-            return self + c
-        return unary(self.data + c, "+", self, 1.0, c)
+        if other.__class__ is Value and not speed.anomaly_blocks:
+            x, y = self.data, other.data
+            if x.__class__ is float is y.__class__:     # (batches: add(), below)
+                z = new(Value)                  # (the node built in place: speed.py, 3)
+                z.data = x + y
+                z._p0, z._d0 = self, 1.0        # parent 0 and dz/d(parent 0)
+                z._p1, z._d1 = other, 1.0       # parent 1 and dz/d(parent 1)
+                z.grad, z.op, z._n = 0.0, "+", 0
+                return z
+        return add(self, other)
 
     def __mul__(self, other: Value | Number) -> Value:
         """z = x * y;  dz/dx = y,  dz/dy = x."""
-        if isinstance(other, Value):
+        if other.__class__ is Value and not speed.anomaly_blocks:
             x, y = self.data, other.data
-            return binary(x * y, "*", self, other, y, x)
-        c = _operand(other, "*", self)
-        if isinstance(c, Value):
-            return self * c
-        return unary(self.data * c, "*", self, c, c)
+            if x.__class__ is float is y.__class__:     # (batches: mul(), below)
+                z = new(Value)                  # (the node built in place: speed.py, 3)
+                z.data = x * y
+                z._p0, z._d0 = self, y          # parent 0 and dz/d(parent 0) = y
+                z._p1, z._d1 = other, x         # parent 1 and dz/d(parent 1) = x
+                z.grad, z.op, z._n = 0.0, "*", 0
+                return z
+        return mul(self, other)
 
     __radd__, __rmul__ = __add__, __mul__
 
     def __sub__(self, other: Value | Number) -> Value:
         """z = x - y;  dz/dx = 1,  dz/dy = -1."""
         if isinstance(other, Value):
-            return binary(self.data - other.data, "-", self, other, 1.0, -1.0)
+            return binary(arith("-", self, other), "-", self, other, 1.0, -1.0)
         c = _operand(other, "-", self)
         if isinstance(c, Value):
             return self - c
-        return unary(self.data - c, "-", self, 1.0, c)
+        return unary(arith("-", self, c), "-", self, 1.0, c)
 
     def __rsub__(self, other: Number) -> Value:
         """c - x: the constant on the left becomes a leaf node, so the op stays `x - y`."""
         return _constant_leaf(other, "-", self) - self
-
-    def __neg__(self) -> Value:
-        """z = -x;  dz/dx = -1."""
-        return unary(-self.data, "neg", self, -1.0)
 
     def __truediv__(self, other: Value | Number) -> Value:
         """z = x / y;  dz/dx = 1/y,  dz/dy = -x/y**2 (= -z/y)."""
@@ -107,11 +112,12 @@ class Value(speed.Node):
             if isinstance(c, Value):
                 return self / c
             check.divisor(self, c)
-            return unary(self.data / c, "/", self, 1.0 / c, c)
+            return unary(arith("/", self, c), "/", self, 1.0 / c, c)
         check.divisor(self, other)
-        x, y = self.data, other.data
-        z = x / y
-        return binary(z, "/", self, other, 1.0 / y, -z / y)
+        z = arith("/", self, other)
+        y = other.data
+        with quiet():                       # (a batch: no numpy warnings, as for floats)
+            return binary(z, "/", self, other, 1.0 / y, -z / y)
 
     def __rtruediv__(self, other: Number) -> Value:
         """c / x, with the constant as a leaf node."""
@@ -119,6 +125,8 @@ class Value(speed.Node):
 
     def __pow__(self, other: Value | Number) -> Value:
         """z = x ** k;  dz/dx = k x**(k-1)   (and dz/dk = x**k ln x for a Value k)."""
+        if other.__class__ is Batch:        # one constant exponent per sample
+            return _pow_per_sample(self, constant(other, "**", self))
         if not isinstance(other, Value):
             other = _operand(other, "**", self)
         if isinstance(other, Value):
@@ -137,85 +145,22 @@ class Value(speed.Node):
         """c ** x, with the constant base as a leaf node (it must be positive)."""
         return _pow_value(_constant_leaf(other, "**", self), self)
 
-    def exp(self) -> Value:
-        """z = e**x;  dz/dx = e**x."""
-        x = check.exp_argument(self)
-        z = np.exp(x) if x.__class__ is Batch else math.exp(x)
-        return unary(z, "exp", self, z)
+    # Unary ops: each is one entry of the op table (ops.py), where its value and its local
+    # derivative are computed side by side, for a float and for a batch.
+    __neg__ = unary_op("neg")
+    exp = unary_op("exp")
+    log = unary_op("log")
+    tanh = unary_op("tanh")
+    sigmoid = unary_op("sigmoid")
+    relu = unary_op("relu")
+    step = unary_op("step")
+    softplus = unary_op("softplus")
+    abs = unary_op("abs")
+    sin = unary_op("sin")
 
-    def log(self) -> Value:
-        """z = ln x;  dz/dx = 1/x.  Defined for x > 0."""
-        x = check.log_argument(self)
-        z = np.log(x) if x.__class__ is Batch else math.log(x)
-        return unary(z, "log", self, 1.0 / x)
-
-    def tanh(self) -> Value:
-        """z = tanh x = (e**2x - 1)/(e**2x + 1);  dz/dx = 1 - z**2."""
-        x = self.data
-        z = np.tanh(x) if x.__class__ is Batch else math.tanh(x)
-        return unary(z, "tanh", self, 1.0 - z * z)
-
-    def sigmoid(self) -> Value:
-        """z = 1/(1 + e**-x);  dz/dx = z(1 - z).  Computed without overflow."""
-        x = self.data
-        if x.__class__ is Batch:
-            e = np.exp(-np.abs(x))
-            z = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        elif x >= 0:
-            z = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            z = e / (1.0 + e)
-        return unary(z, "sigmoid", self, z * (1.0 - z))
-
-    def relu(self) -> Value:
-        """z = max(0, x);  dz/dx = 1 if x > 0 else 0  (0 at x = 0)."""
-        x = self.data
-        if x.__class__ is Batch:
-            return unary(np.maximum(x, 0.0), "relu", self, (x > 0) * 1.0)
-        if x > 0:
-            return unary(x, "relu", self, 1.0)
-        if x <= 0:
-            return unary(0.0, "relu", self, 0.0)
-        return unary(x, "relu", self, 0.0)          # NaN stays NaN (as numpy's maximum)
-
-    def step(self) -> Value:
-        """The perceptron's threshold: z = 1 if x > 0 else 0;  dz/dx = 0.
-
-        The slope is 0 everywhere (undefined at 0), so no gradient flows back through a
-        step: gradient descent cannot learn through it.
-        """
-        x = self.data
-        if x.__class__ is Batch:
-            return unary((x > 0) * 1.0, "step", self, np.zeros_like(x))
-        return unary(1.0 if x > 0 else 0.0, "step", self, 0.0)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: float = ops.LEAKY_SLOPE) -> Value:
         """z = x if x > 0 else slope*x;  dz/dx = 1 if x > 0 else slope."""
-        slope = check.slope(slope)
-        x = self.data
-        d = np.where(x > 0, 1.0, slope) if x.__class__ is Batch else (1.0 if x > 0 else slope)
-        return unary(x * d, "leaky_relu", self, d, slope)
-
-    def softplus(self) -> Value:
-        """z = ln(1 + e**x);  dz/dx = sigmoid(x).  Computed without overflow."""
-        x = self.data
-        if x.__class__ is Batch:
-            e = np.exp(-np.abs(x))
-            z = np.log1p(e) + np.maximum(x, 0.0)
-            s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        else:
-            e = math.exp(-abs(x))
-            z = math.log1p(e) + max(x, 0.0)
-            s = 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
-        return unary(z, "softplus", self, s)
-
-    def abs(self) -> Value:
-        """z = |x|;  dz/dx = sign(x)  (0 at x = 0)."""
-        x = self.data
-        if x.__class__ is Batch:
-            return unary(np.abs(x), "abs", self, np.sign(x))
-        return unary(abs(x), "abs", self, float((x > 0) - (x < 0)) if x == x else x)
+        return apply(ops.UNARY["leaky_relu"], self, check.slope(slope))
 
     def sqrt(self) -> Value:
         """z = x ** 0.5;  dz/dx = 1/(2 sqrt x)  (inf at x = 0)."""
@@ -257,14 +202,51 @@ class Value(speed.Node):
         return f"Value({label}data={show(self.data)}, grad={show(self.grad)})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Jupyter shows a small Value as its graph (see micrograd_ed.viz)."""
-        from micrograd_ed.viz import value_mimebundle  # lazy: the engine does not need it
+        """Jupyter shows a small Value as its graph (the renderer's hook: display.py)."""
+        return display.mimebundle(self)
 
-        return value_mimebundle(self)
+
+def add(x: Value, other: Value | Number) -> Value:
+    """x + other for every operand `Value.__add__` does not build in place: a plain number
+    (kept as the node's constant), a batch, or any operand in anomaly mode."""
+    if isinstance(other, Value):
+        return binary(arith("+", x, other), "+", x, other, 1.0, 1.0)
+    c = _operand(other, "+", x)
+    if isinstance(c, Value):
+        return add(x, c)
+    return unary(arith("+", x, c), "+", x, 1.0, c)
+
+
+def mul(x: Value, other: Value | Number) -> Value:
+    """x * other for every operand `Value.__mul__` does not build in place."""
+    if isinstance(other, Value):
+        return binary(arith("*", x, other), "*", x, other, other.data, x.data)
+    c = _operand(other, "*", x)
+    if isinstance(c, Value):
+        return mul(x, c)
+    return unary(arith("*", x, c), "*", x, c, c)
+
+
+def _pow_per_sample(base: Value, k: np.ndarray) -> Value:
+    """z_b = x_b ** k_b with a plain-number exponent per sample (a numpy array);
+    dz_b/dx_b = k_b x_b**(k_b - 1). The same values and errors as ``x ** k`` sample by sample."""
+    if base.data.__class__ is Batch and base.data.shape != k.shape:
+        raise check.batch_sizes("**", base, Value(k, label="k"))
+    check.power(base, k)
+    x = np.broadcast_to(np.asarray(base.data, dtype=np.float64), k.shape)
+    try:
+        z = power(x, k)
+    except OverflowError:
+        raise check.power_overflow(base, k) from None
+    with quiet():
+        slope = np.where(k == 0, 0.0, k * np.float_power(x, k - 1))
+    return unary(z, "**", base, slope, k)
 
 
 def _pow_value(base: Value, k: Value) -> Value:
     """z = x ** k with k a Value;  dz/dx = k x**(k-1) = k z / x,  dz/dk = x**k ln x.  x > 0."""
+    if base.data.__class__ is Batch is k.data.__class__ and base.data.shape != k.data.shape:
+        raise check.batch_sizes("**", base, k)
     x, y = check.positive_base(base, k), k.data
     try:
         z = power(x, y)
@@ -286,4 +268,4 @@ def _constant_leaf(c: Number, op: str, v: Value) -> Value:
     return c if isinstance(c, Value) else Value(c, label=show(c))
 
 
-speed.install(Value)    # + and * run speed.fast_add / fast_mul: the same nodes, built inline
+speed.bind(Value)       # the node constructors (speed.py) make Values

@@ -9,14 +9,25 @@
 True
 
 ``d.svg()`` renders it, ``d.save("L.svg")`` writes it, and Jupyter shows it.
+
+The parts, each a subpackage with its entry point re-exported here:
+
+    graph/     draw_graph: the computation graph, values and gradients on every edge
+    steps/     step_through: backprop one step at a time (player, HTML page, slides)
+    network/   draw_network: the lecture's picture of a network
+    layers/    draw_layers, step_through_layers: the network as matrices W, b, z, a, δ with
+               the equations, drawn or stepped through (loaded on first use)
+    training/  draw_training: the training player (loads matplotlib on first use)
+    core/      what they share: DOT, themes, colours, backends, Diagram, PDF, pages
+    inline.py  how a Value shows itself in Jupyter (the engine's display hook)
 """
 
-from micrograd_ed.viz.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
-from micrograd_ed.viz.diagram import Diagram
-from micrograd_ed.viz.graph import GraphTooLargeError, StaleGradientWarning, draw_graph
+from micrograd_ed.viz.core.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
+from micrograd_ed.viz.core.diagram import Diagram
+from micrograd_ed.viz.graph.draw import GraphTooLargeError, StaleGradientWarning, draw_graph
 from micrograd_ed.viz.inline import value_mimebundle
-from micrograd_ed.viz.network import draw_network
-from micrograd_ed.viz.steps_player import Steps, step_through
+from micrograd_ed.viz.network.draw import draw_network
+from micrograd_ed.viz.steps.player import Steps, step_through
 
 __all__ = [
     "Diagram",
@@ -28,9 +39,11 @@ __all__ = [
     "Steps",
     "TrainingPlayer",
     "draw_graph",
+    "draw_layers",
     "draw_network",
     "draw_training",
     "step_through",
+    "step_through_layers",
     "value_mimebundle",
 ]
 
@@ -38,9 +51,14 @@ __all__ = [
 def __getattr__(name: str):
     """The training player loads on first use: it needs matplotlib, whose import makes the
     garbage collector track ~67,000 more objects and so slows every training step of a
-    process that never draws (see micrograd_ed/memory.py)."""
+    process that never draws (see micrograd_ed/engine/memory.py)."""
     if name in ("TrainingPlayer", "draw_training"):
         from micrograd_ed.viz import training
 
         return getattr(training, name)
+    if name in ("draw_layers", "step_through_layers"):
+        # on use: micrograd_ed.layers (the matrices) imports the checker, which draws
+        from micrograd_ed.viz import layers
+
+        return getattr(layers, name)
     raise AttributeError(f"module 'micrograd_ed.viz' has no attribute {name!r}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from micrograd_ed.engine import Value, topological_order
-from micrograd_ed.viz.backends import RendererNotFoundError
-from micrograd_ed.viz.graph import draw_graph
-from micrograd_ed.viz.scopes import count_nodes
+from micrograd_ed.viz.core.backends import RendererNotFoundError
+from micrograd_ed.viz.core.scopes import count_nodes
+from micrograd_ed.viz.graph.draw import draw_graph
 
 INLINE_MAX_NODES = 60  # drawn nodes (values + ops); more is not worth a picture by default
 

@@ -3,7 +3,7 @@
 Per node, building (fwd) and backward (bwd) should cost the same at n = 10^3 as at
 n = 10^6: both walks are linear. With the cyclic garbage collector on, building is
 not: every collection of the older generations re-scans every live node, so the
-cost per node grows with the graph (see micrograd_ed.memory). The n = 10^3 case
+cost per node grows with the graph (see micrograd_ed.engine.memory). The n = 10^3 case
 builds and differentiates `repeat` chains per round, one at a time, so a round is
 long enough to time.
 """
@@ -17,7 +17,7 @@ from contextlib import nullcontext
 def chain_case(n: int, paused: bool, repeat: int = 1):
     def factory():
         from micrograd_ed import Value
-        from micrograd_ed.memory import paused_gc
+        from micrograd_ed.engine.memory import paused_gc
 
         def one():
             with paused_gc() if paused else nullcontext():

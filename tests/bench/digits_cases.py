@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 
 OURS = """
 import json, resource, time
-from micrograd_ed import digits
+from micrograd_ed.training import digits
 cpu = {}
 def timed_fit(*args, **kwargs):  # the CPU time of exactly the call `seconds` covers
     start = time.process_time()
@@ -56,7 +56,7 @@ def torch_digits(epochs: int = 15, batch_size: int = 32, lr: float = 0.01,
     from torch import nn
 
     from micrograd_ed.data import load_digits, minibatches
-    from micrograd_ed.digits import digit_network
+    from micrograd_ed.training.digits import digit_network
 
     torch.set_num_threads(1)
     split = load_digits()

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args(argv)
-    from micrograd_ed.digits import train_digits
+    from micrograd_ed.training.digits import train_digits
 
     prof = cProfile.Profile(time.process_time)
     prof.enable()

@@ -4,7 +4,7 @@ Every case is a factory ``f() -> step`` where ``step()`` runs one iteration
 and returns ``{phase: seconds}``. Forking keeps only one engine's objects alive
 per process (the GC's cost grows with live objects); rotating the order each
 round spreads the noise of a shared machine over all systems alike. The GC
-stays on unless a case pauses it itself (micrograd_ed.memory.paused_gc).
+stays on unless a case pauses it itself (micrograd_ed.engine.memory.paused_gc).
 """
 
 from __future__ import annotations

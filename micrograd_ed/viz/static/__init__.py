@@ -1,4 +1,4 @@
-"""Front-end files (CSS, JavaScript) that micrograd_ed.viz.page inlines into its HTML pages.
+"""Front-end files (CSS, JavaScript) that micrograd_ed.viz.core.page inlines into its HTML pages.
 
 They ship as package data (see pyproject.toml) and are read with importlib.resources.
 """

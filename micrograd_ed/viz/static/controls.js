@@ -4,7 +4,7 @@
  * API (one global, MGControls):
  *
  *   MGControls.data(id = "mg-data")
- *       The JSON that micrograd_ed.viz.page embedded (element id "mg-data").
+ *       The JSON that micrograd_ed.viz.core.page embedded (element id "mg-data").
  *
  *   var player = MGControls.create({
  *       count: N,                 // number of steps (>= 1); steps are 0 .. N-1

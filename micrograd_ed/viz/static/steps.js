@@ -5,7 +5,7 @@
  * record of changes per step: c caption, n node in focus, e edge "k_i", src node passing
  * its grad on, op op computed, d {node: data text}, g {node: [grad text, status]}, s the
  * edge's share text) and paths ({node: {head, list: [{e: edges "k_i", t: text}], total}}).
- * The SVG was tagged by micrograd_ed/viz/steps_svg.py: [data-node], [data-op],
+ * The SVG was tagged by micrograd_ed/viz/steps/svg.py: [data-node], [data-op],
  * [data-edge="k_i"], [data-opedge], and text classes mg-data, mg-grad, mg-edata, mg-egrad.
  * render(k) replays the changes of steps 0..k and writes every text and highlight; the
  * view follows the step on graphs too big to read whole. Only textContent is ever set,

@@ -2,7 +2,7 @@
  * training.js -- the training player: network view, decision boundary (or weight
  * images) and loss/accuracy curves of one recorded training run, frame by frame.
  *
- * Reads the JSON that micrograd_ed.viz.training embedded (MGControls.data()):
+ * Reads the JSON that micrograd_ed.viz.training.player embedded (MGControls.data()):
  *   frames:  [{epoch, caption}]            one per frame shown
  *   network: {weights: VIEW, grads?: VIEW} VIEW = {base, slots, values} or {full}
  *            base: the first SVG; slots: [[element index, attribute or "#text"]];
