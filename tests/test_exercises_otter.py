@@ -117,3 +117,16 @@ def test_every_notebook_becomes_an_assignment(tmp_path):
     assert [z.name for z in zips] == [f"{n}-autograder.zip" for n in names]
     for n in names:
         assert (tmp_path / n / "student" / f"{n}.ipynb").exists()
+
+
+def test_otter_blanks_the_same_lines_as_the_learner_notebook(assignment):
+    """otter's student version and notebooks/NN_*.ipynb come from one source: same blanks."""
+    student = nbformat.read(assignment / "student" / f"{NAME}.ipynb", as_version=4)
+    learner = nbformat.read(ROOT / "notebooks" / f"{NAME}.ipynb", as_version=4)
+    ours = {c.source.strip() for c in learner.cells if c.cell_type == "code"}
+    blanks = [c.source.strip() for c in student.cells if c.cell_type == "code"
+              and ("NotImplementedError" in c.source or "= ..." in c.source
+                   or any(x.strip() == "..." for x in c.source.split("\n")))]
+    assert len(blanks) == 5
+    for source in blanks:
+        assert source in ours, f"otter blanked this cell differently:\n{source}"
