@@ -154,27 +154,56 @@ def chain_rule_loop(t: Tally, my_backward: Callable) -> None:
                     raise Mistake(where + c.message, hint)
 
 
-def _walks_forwards(my_backward: Callable) -> str:
-    """A hint when my_backward's grads on the lecture's graph are those of a loop that walks
-    the topological order forwards (inputs first) instead of backwards; '' otherwise."""
-    theirs, ours = _lecture(), _lecture()
+_FORWARDS = ("your loop walks the order from the inputs to the output, so every node passes "
+             "on its grad before its users have added theirs: walk it backwards, `for node in "
+             "reversed(order)`")
+
+
+def _order(root) -> list:
+    """Parents first, for any class with .parents (the learner's too); iterative."""
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents)
+    return order
+
+
+def _lecture_with(V: type):
+    a, b, c, f = V(2.0), V(-3.0), V(10.0), V(-2.0)
+    return (a * b + c) * f
+
+
+def _forward_walk_grads(root) -> list[float]:
+    """The grads a loop without reversed() leaves, on a fresh graph (the mistake, simulated)."""
+    order = _order(root)
+    for v in order:
+        v.grad = 0.0
+    root.grad = 1.0
+    for node in order:
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += float(local) * float(node.grad)
+    return [float(v.grad) for v in order]
+
+
+def _walks_forwards(backward: Callable[[object], object], V: type = Value) -> str:
+    """The hint above when ``backward(root)`` leaves, on the lecture's graph built with ``V``,
+    the grads of a loop that walks the topological order forwards; '' otherwise."""
     try:
-        my_backward(theirs)
+        theirs = _lecture_with(V)
+        backward(theirs)
+        got = [float(v.grad) for v in _order(theirs)]
+        wrong = _forward_walk_grads(_lecture_with(V))
     except Exception:
         return ""
-    order = library_order(ours)
-    ours.grad = 1.0
-    for node in order:                      # the mistake: no reversed()
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * node.grad
-    got = [float(v.grad) for v in library_order(theirs)]
-    wrong = [float(v.grad) for v in order]
-    right = _lecture()
+    right = _lecture_with(Value)
     right.backward()
-    if got == wrong and got != [float(v.grad) for v in library_order(right)]:
-        return ("your loop walks the order from the inputs to the output, so every node "
-                "passes on its grad before its users have added theirs: walk it backwards, "
-                "`for node in reversed(order)`")
+    if got == wrong and got != [float(v.grad) for v in _order(right)]:
+        return _FORWARDS
     return ""
 
 
@@ -243,6 +272,7 @@ def value_class(t: Tally, MyValue: type) -> None:
                       "MyValue with its parents and local derivatives.")
     unwritten = _unwritten_ops(MyValue)
     idle = not unwritten and _backward_does_nothing(MyValue)
+    forwards = "" if unwritten or idle else _walks_forwards(lambda r: r.backward(), MyValue)
     report = check_engine(MyValue)
     for part, prefixes in _ENGINE_GROUPS.items():
         with t.part(part):
@@ -265,7 +295,9 @@ def value_class(t: Tally, MyValue: type) -> None:
                                   f"define {part} on MyValue, with its local derivative")
                 if not c.ok:
                     first, _, hint = c.message.partition("\n  hint: ")
-                    raise Mistake(f"on {c.name} ({c.formula}): {first}", hint)
+                    error = c.comparison is not None and c.comparison.error is not None
+                    raise Mistake(f"on {c.name} ({c.formula}): {first}",
+                                  hint if error else (forwards or hint))
 
 
 @exercise("2.4", "the recursive topological order", "which graphs fail", "why")
