@@ -1,6 +1,7 @@
 # Every target creates and uses .venv itself: only python3 (>= 3.10) and make are needed.
+# Another Python in its own environment: make PYTHON=python3.13 VENV=.venv313 pytest
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
@@ -30,9 +31,12 @@ pytest: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest -q --nbmake notebooks/
 
+# BENCH_REV: the revision the scalar step is compared with, in the same run (a change's cost)
+BENCH_REV ?= HEAD
 bench: $(STAMP)
 	@$(BIN)/python -c "import micrograd" 2>/dev/null || $(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python tests/bench/run_bench.py
+	$(BIN)/python tests/bench/compare_revision.py --rev $(BENCH_REV)
 
 diagrams: $(STAMP)
 	$(BIN)/python diagrams/make_diagrams.py
@@ -41,4 +45,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
+	rm -rf $(VENV) .venv3[0-9]* build *.egg-info .pytest_cache .ruff_cache micrograd_ed_demo
