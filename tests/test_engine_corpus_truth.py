@@ -99,14 +99,16 @@ def test_load_names_the_known_engines_when_asked_for_another():
 
 
 def test_a_missing_or_other_version_pin_skips_with_the_install_command(monkeypatch):
-    gone = dataclasses.replace(ENGINES["micrograd"], name="gone",
-                               distribution="micrograd-ed-no-such-engine")
-    other = dataclasses.replace(ENGINES["micrograd"], name="other", version="9.9.9")
-    monkeypatch.setitem(ENGINES, "gone", gone)
-    monkeypatch.setitem(ENGINES, "other", other)
-    assert missing("micrograd") is None
+    # pytest stands in for an installed engine: it is there wherever this test runs
+    here = importlib.metadata.version("pytest")
+    fakes = {"gone": ("micrograd-ed-no-such-engine", "0.1.0"), "other": ("pytest", "0.0.1"),
+             "pinned": ("pytest", here)}
+    for name, (distribution, version) in fakes.items():
+        monkeypatch.setitem(ENGINES, name, dataclasses.replace(
+            ENGINES["micrograd"], name=name, distribution=distribution, version=version))
+    assert missing("pinned") is None
     assert "micrograd-ed-no-such-engine==0.1.0 is not installed" in missing("gone")
-    assert "micrograd 0.1.0 is installed, the ground truth is for 9.9.9" in missing("other")
+    assert f"pytest {here} is installed, the ground truth is for 0.0.1" in missing("other")
     with pytest.raises(engines.EngineNotInstalled, match=re.escape(engines.INSTALL)):
         load_installed("gone")
     with pytest.raises(pytest.skip.Exception, match="pip install --no-deps -r tests/engines"):
