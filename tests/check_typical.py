@@ -306,3 +306,24 @@ def twice_listed_backward(root):
     for v in reversed(topo):
         for p, d in zip(v.parents, v.local_grads):
             p.grad += d * v.grad
+
+
+def _per_path_backward(self):
+    """The sort's loop is outside ``if v not in visited``: a node is walked (and listed) once
+    per path from the output, 2^depth times on a ladder."""
+    topo, visited = [], set()
+
+    def build(v):
+        if v not in visited:
+            visited.add(v)
+        for child in v._prev:               # the mistake: this loop belongs inside the if
+            build(child)
+        topo.append(v)
+    build(self)
+    self.grad = 1
+    for v in reversed(topo):
+        v._backward()
+
+
+PerPathSort = micrograd_class("PerPathSort", backward=_per_path_backward,
+                              doc="sort walks once per path (exponential)")

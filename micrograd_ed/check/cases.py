@@ -211,7 +211,12 @@ def engine_cases(cls: type | None = None) -> list[Case]:
              variants=(graphs.diamond_sum_swapped,), needs=n["diamond sum"]),
     ]
     cases += single(graphs.MORE_OPS)
+    cases += [Case("pow fan-out", "L = a**2 + a*b (a feeds ** and *; both operand orders)",
+                   graphs.pow_fan_out, variants=(graphs.pow_fan_out_swapped,),
+                   needs=("__pow__", "__add__", "__mul__"))]
     cases += [Case(op, _FORMULAS[op], _op_case(op), op=op) for op in OPTIONAL_OPS]
+    cases += [Case("exp of a node", "L = exp(a*b) (exp of a computed node)",
+                   graphs.exp_inner, op="exp", needs=("__mul__",))]
     cases += [Case("relu at 0", "L = relu(a) at a = 0 (relu\u2032(0) = 0, as in micrograd "
                    "and PyTorch)", graphs.unary_at("relu", 0.0), op="relu")]
     cases += [

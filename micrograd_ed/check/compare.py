@@ -29,7 +29,7 @@ from micrograd_ed.check.driver import Driver, names_for
 from micrograd_ed.check.explain import Namer, explain_data, explain_grad, num, users
 from micrograd_ed.check.guard import StudentError, safe_repr
 from micrograd_ed.check.hints import close, forward_hint, grad_hint
-from micrograd_ed.check.order import forward_order
+from micrograd_ed.check.order import forward_order, replay
 from micrograd_ed.check.student import BuildError, Run, check_nodes, run_student
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.foreign import Names
@@ -258,8 +258,22 @@ def _agree(expected: float, got: float, atol: float, rtol: float) -> bool:
     return math.isfinite(got) and abs(got - expected) <= atol + rtol * abs(expected)
 
 
-def _find_first_wrong(cmp: Comparison) -> None:
-    """The forward-then-backward rule (see the module's docstring), and the words for it."""
+def _tiny(expected: float, got: float) -> str:
+    """A hint for a number that is off only in its last digits."""
+    if expected == 0 or not math.isfinite(got):
+        return ""
+    rel = abs(got - expected) / abs(expected)
+    if rel > 1e-6:
+        return ""
+    return (f"off by only {num(rel, 2)} of its size: a small constant added somewhere (an "
+            f"epsilon against dividing by 0), or float32 arithmetic; the op itself gives "
+            f"{num(expected, 12)}")
+
+
+def _find_first_wrong(cmp: Comparison, order: bool = True) -> None:
+    """The forward-then-backward rule (see the module's docstring), and the words for it;
+    ``order=False`` leaves out the forward-order hint (the engine passed a graph where
+    that mistake would have shown)."""
     position = {v: k for k, v in enumerate(topological_order(cmp.root))}
     rank = {r.name: position.get(cmp.nodes[r.name], -1) for r in cmp.rows}
     bad_data = [r for r in cmp.rows if r.got_data is not None and not r.data_ok]
@@ -270,7 +284,8 @@ def _find_first_wrong(cmp: Comparison) -> None:
         cmp.first_wrong, cmp.first_wrong_quantity = row.name, "data"
         v = cmp.nodes[row.name]
         cmp.explanation = explain_data(v, namer)
-        cmp.hint = forward_hint(v, row.got_data, namer) if v.op else (
+        cmp.hint = (forward_hint(v, row.got_data, namer) or
+                    _tiny(row.expected_data, row.got_data)) if v.op else (
             f"{row.name} is an input: V({num(row.expected_data)}) should keep its number")
     elif bad_grad and cmp.error is None:
         row = max(bad_grad, key=lambda r: rank[r.name])
@@ -281,9 +296,23 @@ def _find_first_wrong(cmp: Comparison) -> None:
         cmp.explanation = explain_grad(v, namer, used, cmp.root)
         got = {cmp.nodes[r.name]: r.got_grad for r in cmp.rows if r.got_grad is not None}
         cmp.hint = (findings.twice(cmp.twice) if cmp.twice else
-                    forward_order(cmp.root, got, cmp.atol, cmp.rtol) or
+                    (order and forward_order(cmp.root, got, cmp.atol, cmp.rtol)) or
                     grad_hint(v, row.got_grad, used, cmp.root, namer, out, cmp.atol, cmp.rtol,
-                              closures=cmp.closures, named=set(cmp.nodes.values())))
+                              closures=cmp.closures, named=set(cmp.nodes.values())) or
+                    _tiny(row.expected_grad, row.got_grad))
+
+
+def forward_order_shows(cmp: Comparison) -> bool:
+    """Would a backward that goes inputs-first have got this graph's named grads wrong?
+    (A passing comparison where it would is proof the engine does not.)"""
+    sim = replay(cmp.root)
+    return any(not close(float(v.grad), sim[v], cmp.atol, cmp.rtol)
+               for v in cmp.nodes.values() if v in sim)
+
+
+def without_order_hint(cmp: Comparison) -> None:
+    """Find the first wrong node's words again, without the forward-order hint."""
+    _find_first_wrong(cmp, order=False)
 
 
 __all__ = ["BuildError", "Comparison", "Row", "close", "compare", "compare_builds", "reference"]

@@ -31,10 +31,23 @@ def names_for(cls: type, given: dict[str, str | None]) -> tuple[Names, list[str]
     except NamesError as e:
         if given and any(f"given as {k}=" in str(e) for k in given):
             raise
-        names, notes = Names(**given), [f"{e}; assumed micrograd's names"]
+        method = _backprop_like(cls, "") if "backward" not in given else []
+        try:
+            if len(method) != 1:
+                raise e
+            names, notes = detect(cls, backward=method[0], **given)
+            notes = [*notes, f"backward is {method[0]}()"]
+        except NamesError as again:
+            names, notes = Names(**given), [f"{again}; assumed micrograd's names"]
     if "backward" not in given:
         names, notes = _backprop_method(cls, names, notes)
     return names, notes
+
+
+def _backprop_like(cls: type, but: str) -> list[str]:
+    """The class's methods named like backprop (``backwards``, ``backwardpropagation``)."""
+    return [n for n in dir(cls) if isinstance(getattr(cls, n, None), types.FunctionType)
+            and n.lower().startswith(("backward", "backprop")) and n != but]
 
 
 def _backprop_method(cls: type, names: Names, notes: list[str]) -> tuple[Names, list[str]]:
@@ -43,8 +56,7 @@ def _backprop_method(cls: type, names: Names, notes: list[str]) -> tuple[Names, 
     method with a backprop-like name (``backwardpropagation()``, ``backwardit()``)."""
     if isinstance(getattr(cls, names.backward, None), types.FunctionType):
         return names, notes
-    methods = [n for n in dir(cls) if isinstance(getattr(cls, n, None), types.FunctionType)
-               and n.lower().startswith(("backward", "backprop")) and n != names.backward]
+    methods = _backprop_like(cls, names.backward)
     if len(methods) != 1:
         return names, notes
     step = names.backward if names.step is None else names.step

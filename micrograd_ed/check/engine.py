@@ -22,9 +22,16 @@ import sys
 from micrograd_ed.check import findings, growth
 from micrograd_ed.check.budget import DEFAULT_SECONDS, check_seconds
 from micrograd_ed.check.cases import CHAIN_DEPTH, LIMIT, Case, engine_cases, lacks
-from micrograd_ed.check.compare import Comparison, compare_builds, driver_for
+from micrograd_ed.check.compare import (
+    Comparison,
+    compare_builds,
+    driver_for,
+    forward_order_shows,
+    without_order_hint,
+)
 from micrograd_ed.check.driver import Driver
-from micrograd_ed.check.explain import num
+from micrograd_ed.check.explain import distinct, users
+from micrograd_ed.check.graphs import REFUSABLE
 from micrograd_ed.check.guard import default_recursion_limit
 from micrograd_ed.check.result import (
     FAIL,
@@ -40,17 +47,21 @@ from micrograd_ed.engine import ops
 from micrograd_ed.engine.memory import paused_gc
 from micrograd_ed.foreign import Names
 
+ATOL, RTOL = 1e-12, 1e-9      # to the last digits: an engine that adds 1e-8 is told so
+
 
 def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS,
-                 runs: int | None = None, names: Names | None = None,
-                 **given: str | None) -> EngineReport:
+                 runs: int | None = None, atol: float = ATOL, rtol: float = RTOL,
+                 names: Names | None = None, **given: str | None) -> EngineReport:
     """Run every graded case with ``ValueClass``; see the module's docstring.
 
     ``time_limit``: seconds for each case (None: no limit). ``runs``: how many fresh graphs
     per case (default: each case's own, 20 for small graphs). ``grad=``, ``backward=``,
     ``parents=``, ``data=`` (or ``names=``) say the engine's attribute names, as in
     ``check_engine(V, grad="grade", backward="backwardpropagation")``; the others are
-    detected, and the report says what was found and assumed.
+    detected, and the report says what was found and assumed. Numbers agree when
+    ``|got − expected| ≤ atol + rtol·|expected|`` (by default to about 9 digits: the
+    graded graphs are computed with the same ops, so a right engine agrees to the last few).
     """
     drv = driver_for(ValueClass, names, given, "check_engine")
     seconds = check_seconds(time_limit, "check_engine")
@@ -71,7 +82,7 @@ def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS
             results.append(CaseResult(case.name, SKIPPED, f"not checked: {case.op} already "
                                       f"fails at ordinary inputs (above)", case.formula))
             continue
-        r = _run(case, drv, seconds, runs)
+        r = _run(case, drv, seconds, runs, atol, rtol)
         if r.status == FAIL and case.op:
             failed_ops.add(case.op)
         e = r.comparison.error if r.comparison is not None else None
@@ -80,6 +91,8 @@ def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS
         elif e is not None and e.kind == "HiddenMethod":
             hung = f"L.{drv.names.backward}() is hidden by an attribute (see {case.name!r})"
         results.append(r)
+    _drop_disproved_order_hints(results, [c for c in engine_cases(ValueClass)])
+    _replaced_steps(results)
     if not hung:
         results.append(_growth(drv, seconds))
         results.insert(_after(results, "sum of"), backward_twice(drv))
@@ -93,17 +106,25 @@ def _after(results: list[CaseResult], prefix: str) -> int:
     return len(results)
 
 
-def _run(case: Case, drv: Driver, seconds: float | None, runs: int | None) -> CaseResult:
+def _run(case: Case, drv: Driver, seconds: float | None, runs: int | None, atol: float,
+         rtol: float) -> CaseResult:
     n = case.runs if runs is None else (min(runs, case.runs) if case.big else runs)
     before = sys.getrecursionlimit()
     if case.big:
         with paused_gc(), default_recursion_limit() as limit:
-            c = compare_builds(case.builds, drv, runs=n, time_limit=seconds, case=case.name)
+            c = compare_builds(case.builds, drv, runs=n, time_limit=seconds, case=case.name,
+                               atol=atol, rtol=rtol)
     else:
         limit = None
-        c = compare_builds(case.builds, drv, runs=n, time_limit=seconds, case=case.name)
+        c = compare_builds(case.builds, drv, runs=n, time_limit=seconds, case=case.name,
+                           atol=atol, rtol=rtol)
     if c.ok:
         return CaseResult(case.name, PASS, case.formula, case.formula, c)
+    e = c.error
+    if (case.name == REFUSABLE and e is not None and e.phase == "forward"
+            and e.kind in ("AssertionError", "TypeError", "NotImplementedError")):
+        return CaseResult(case.name, MISSING, f"not checked: your ** does not take a node as "
+                          f"exponent ({e.kind}: {e.message})", case.formula, c)
     status = _kind(c, case)
     return CaseResult(case.name, status, _failure(c, case, limit, before, seconds),
                       case.formula, c)
@@ -140,7 +161,8 @@ def _failure(c: Comparison, case: Case, limit: int | None, before: int,
         return findings.twice(c.twice) + also
     if c.unstable:
         return findings.unstable(c.right_runs, c.runs, row.name, q, c.seen, exp)
-    text = f"first wrong: {q} {row.name} = {num(got)}, expected {num(exp)}"
+    shown_exp, shown_got = distinct(exp, got)
+    text = f"first wrong: {q} {row.name} = {shown_got}, expected {shown_exp}"
     return text + (f"\n  hint: {c.hint}" if c.hint else "")
 
 
@@ -164,3 +186,48 @@ def _overflow_hint(op: str) -> str:
     if entry.stable:
         return f"exp of a large number overflows; compute it the stable way: {entry.stable}"
     return f"exp of a large number overflows ({entry.domain or 'keep its argument small'})"
+
+
+def _drop_disproved_order_hints(results: list[CaseResult], cases: list[Case]) -> None:
+    """An engine that passed a graph where going inputs-first would show did not go
+    inputs-first: a failure elsewhere that looks like it (exp(a*b) with grads 0) gets the
+    hint its own numbers give instead."""
+    if not any(r.status == PASS and r.comparison is not None and forward_order_shows(
+            r.comparison) for r in results):
+        return
+    by_name = {c.name: c for c in cases}
+    for r in results:
+        c = r.comparison
+        if r.status == FAIL and c is not None and "from the inputs to the output" in c.hint:
+            without_order_hint(c)
+            r.message = _failure(c, by_name[r.name], None, 0, None)
+
+
+_SINGLE = {"+": "a + b", "*": "a * b", "-": "a - b", "/": "a / b"}
+
+
+def _replaced_steps(results: list[CaseResult]) -> None:
+    """A failure blamed on an op's local derivative, where that op passes on its own: its
+    step did not run here, or another function ran in its place (an op applied to its
+    output that set ``self._backward`` instead of ``out._backward``). Said so."""
+    passed = {r.name for r in results if r.status == PASS}
+    for r in results:
+        c = r.comparison
+        if r.status != FAIL or c is None or c.first_wrong_quantity != "grad" or c.error:
+            continue
+        v = c.nodes[c.first_wrong]
+        used = users(c.root).get(v, [])
+        if len(used) != 1 or "your local derivative" not in c.hint:
+            continue
+        u = used[0][0]
+        single = _SINGLE.get(u.op)
+        if single not in passed:
+            continue
+        name = {w: n for n, w in c.nodes.items()}
+        later = sorted({w.op for w, _ in users(c.root).get(u, [])})
+        c.hint = (f"{u.op} gives the right gradients on its own (the case {single!r} passes), "
+                  f"so here the step of {name.get(u, 'the ' + u.op + ' node')} did not run or "
+                  f"another function ran in its place: the op applied to its output "
+                  f"({', '.join(later) or 'none'}) may set self._backward instead of "
+                  f"out._backward, replacing the step of its operand.")
+        r.message = r.message.split("\n  hint: ")[0] + f"\n  hint: {c.hint}"

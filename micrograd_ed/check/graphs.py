@@ -19,9 +19,9 @@ from micrograd_ed.engine import ops
 _A, _B = 3.0, -2.0
 
 
-def _binary(f: Callable) -> Callable:
+def _binary(f: Callable, x: float = _A, y: float = _B) -> Callable:
     def build(V):
-        a, b = V(_A), V(_B)
+        a, b = V(x), V(y)
         return {"a": a, "b": b, "L": f(a, b)}
     return build
 
@@ -51,7 +51,34 @@ MORE_OPS: tuple[tuple[str, str, str, Callable], ...] = (
     ("2 / a", "L = 2 / a", "__rtruediv__", _with_constant(lambda a: 2 / a)),
     ("a ** 3", "L = a ** 3", "__pow__", _with_constant(lambda a: a ** 3)),
     ("a ** -1", "L = a ** -1", "__pow__", _with_constant(lambda a: a ** -1)),
+    ("a ** b", "L = a ** b (a node as exponent: both derivatives)", "__pow__",
+     _binary(lambda a, b: a ** b, 2.0, 3.0)),
 )
+REFUSABLE = "a ** b"        # an engine may refuse a node as exponent: not a mistake
+
+
+def pow_fan_out(V):
+    a, b = V(3.0), V(-2.0)
+    p = a ** 2
+    q = a * b
+    L = p + q
+    return {"a": a, "b": b, "p": p, "q": q, "L": L}
+
+
+def pow_fan_out_swapped(V):
+    a, b = V(3.0), V(-2.0)
+    p = a ** 2
+    q = b * a
+    L = q + p
+    return {"a": a, "b": b, "p": p, "q": q, "L": L}
+
+
+def exp_inner(V):
+    """exp of a computed node: the op's backward must be attached to its output."""
+    a, b = V(0.5), V(-1.0)
+    e = a * b
+    L = e.exp()
+    return {"a": a, "b": b, "e": e, "L": L}
 
 
 def fan_out(V):
