@@ -22,15 +22,10 @@ import sys
 from micrograd_ed.check import findings, growth
 from micrograd_ed.check.budget import DEFAULT_SECONDS, check_seconds
 from micrograd_ed.check.cases import CHAIN_DEPTH, LIMIT, Case, engine_cases, lacks
-from micrograd_ed.check.compare import (
-    Comparison,
-    compare_builds,
-    driver_for,
-    forward_order_shows,
-    without_order_hint,
-)
+from micrograd_ed.check.compare import Comparison, compare_builds, driver_for
+from micrograd_ed.check.crosscheck import crosscheck
 from micrograd_ed.check.driver import Driver
-from micrograd_ed.check.explain import distinct, users
+from micrograd_ed.check.explain import distinct
 from micrograd_ed.check.graphs import REFUSABLE
 from micrograd_ed.check.guard import default_recursion_limit
 from micrograd_ed.check.result import (
@@ -91,8 +86,7 @@ def check_engine(ValueClass: type, *, time_limit: float | None = DEFAULT_SECONDS
         elif e is not None and e.kind == "HiddenMethod":
             hung = f"L.{drv.names.backward}() is hidden by an attribute (see {case.name!r})"
         results.append(r)
-    _drop_disproved_order_hints(results, [c for c in engine_cases(ValueClass)])
-    _replaced_steps(results)
+    crosscheck(results, {c.name: c for c in engine_cases(ValueClass)}, _failure)
     if not hung:
         results.append(_growth(drv, seconds))
         results.insert(_after(results, "sum of"), backward_twice(drv))
@@ -187,47 +181,3 @@ def _overflow_hint(op: str) -> str:
         return f"exp of a large number overflows; compute it the stable way: {entry.stable}"
     return f"exp of a large number overflows ({entry.domain or 'keep its argument small'})"
 
-
-def _drop_disproved_order_hints(results: list[CaseResult], cases: list[Case]) -> None:
-    """An engine that passed a graph where going inputs-first would show did not go
-    inputs-first: a failure elsewhere that looks like it (exp(a*b) with grads 0) gets the
-    hint its own numbers give instead."""
-    if not any(r.status == PASS and r.comparison is not None and forward_order_shows(
-            r.comparison) for r in results):
-        return
-    by_name = {c.name: c for c in cases}
-    for r in results:
-        c = r.comparison
-        if r.status == FAIL and c is not None and "from the inputs to the output" in c.hint:
-            without_order_hint(c)
-            r.message = _failure(c, by_name[r.name], None, 0, None)
-
-
-_SINGLE = {"+": "a + b", "*": "a * b", "-": "a - b", "/": "a / b"}
-
-
-def _replaced_steps(results: list[CaseResult]) -> None:
-    """A failure blamed on an op's local derivative, where that op passes on its own: its
-    step did not run here, or another function ran in its place (an op applied to its
-    output that set ``self._backward`` instead of ``out._backward``). Said so."""
-    passed = {r.name for r in results if r.status == PASS}
-    for r in results:
-        c = r.comparison
-        if r.status != FAIL or c is None or c.first_wrong_quantity != "grad" or c.error:
-            continue
-        v = c.nodes[c.first_wrong]
-        used = users(c.root).get(v, [])
-        if len(used) != 1 or "your local derivative" not in c.hint:
-            continue
-        u = used[0][0]
-        single = _SINGLE.get(u.op)
-        if single not in passed:
-            continue
-        name = {w: n for n, w in c.nodes.items()}
-        later = sorted({w.op for w, _ in users(c.root).get(u, [])})
-        c.hint = (f"{u.op} gives the right gradients on its own (the case {single!r} passes), "
-                  f"so here the step of {name.get(u, 'the ' + u.op + ' node')} did not run or "
-                  f"another function ran in its place: the op applied to its output "
-                  f"({', '.join(later) or 'none'}) may set self._backward instead of "
-                  f"out._backward, replacing the step of its operand.")
-        r.message = r.message.split("\n  hint: ")[0] + f"\n  hint: {c.hint}"
