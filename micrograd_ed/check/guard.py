@@ -82,7 +82,9 @@ class StudentError:
     def __str__(self) -> str:
         op = f" in {self.op}" if self.op else ""
         where = f" ({self.where})" if self.where else ""
-        text = f"{self.phase}: your code raised {self.kind}{op}{where}: {self.message}"
+        did = ("ran out of time" if self.kind == "Timeout" else       # the checker's timer
+               f"raised {self.kind}")
+        text = f"{self.phase}: your code {did}{op}{where}: {self.message}"
         return text + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
