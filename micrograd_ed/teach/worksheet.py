@@ -17,7 +17,9 @@ order), then the grads (backward pass, from the output back; grad L = 1 is given
   [{"name", "quantity": "data" or "grad", "answer"}, ...] in the order they are numbered.
 
 The numbers are drawn with ``random.Random`` seeded by level and seed, and redrawn until no
-answer is 0 (or too small or large to read): the same level and seed give the same bytes.
+answer is 0 (or too small or large to read) and every typical mistake (a missing factor,
+``=`` for ``+=``, a wrong local derivative: :mod:`micrograd_ed.teach.mistakes`) changes at
+least one answer: the same level and seed give the same bytes.
 Every answer comes from micrograd_ed's own Value; :meth:`Worksheet.build` also builds the
 sheet with any micrograd-style class, so ``compare(sheet.build, StudentValue)`` works.
 """
@@ -35,7 +37,7 @@ from pathlib import Path
 from micrograd_ed.check.figure import Figure, draw, fig_num
 from micrograd_ed.engine import Value
 from micrograd_ed.files.atomic import write_atomic
-from micrograd_ed.teach import expr
+from micrograd_ed.teach import expr, mistakes
 from micrograd_ed.teach.expr import names, parse
 from micrograd_ed.teach.worksheet_levels import (
     DATA_BLANKS,
@@ -210,6 +212,8 @@ def _sheet(level: int, seed: int, inputs: dict[str, float],
     low, high = MAGNITUDE[level]
     if any(not (low <= abs(b.answer) <= high) for b in blanks):
         return None
+    if mistakes.unnoticed(nodes, root, [(b.name, b.quantity) for b in blanks]):
+        return None                     # some typical mistake would still give every answer
     return Worksheet(level, seed, dict(inputs), list(steps), blanks)
 
 
