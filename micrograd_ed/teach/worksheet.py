@@ -40,11 +40,14 @@ from micrograd_ed.files.atomic import write_atomic
 from micrograd_ed.teach import expr, mistakes
 from micrograd_ed.teach.expr import names, parse
 from micrograd_ed.teach.worksheet_levels import (
+    CLUSTERS,
     DATA_BLANKS,
     DRAWS,
     FLAT,
     LEVELS,
+    LONG_FROM,
     MAGNITUDE,
+    OP_NAMES,
     TITLES,
 )
 
@@ -88,6 +91,33 @@ class Worksheet:
     def output(self) -> str:
         return self.steps[-1][0]
 
+    @property
+    def ops(self) -> list[str]:
+        """The ops on this sheet (the engine's names: ``*``, ``+``, ``log``, ...), each once,
+        in the order of the steps."""
+        seen: list[str] = []
+        nodes = self.build(Value)
+        for name, _ in self.steps:
+            op = nodes[name].op
+            if op not in seen:
+                seen.append(op)
+        return seen
+
+    @property
+    def title(self) -> str:
+        """``Level 3, a function in the chain (seed 1)``."""
+        return f"level {self.level}, {TITLES[self.level]} (seed {self.seed})"
+
+    def header(self) -> list[str]:
+        """What a handout says above the graph: the ops on the sheet (exactly those), and
+        what to fill in, in which order."""
+        return [
+            "Ops on this sheet: " + ", ".join(OP_NAMES.get(op, op) for op in self.ops) + ".",
+            f"Fill in each blank ? (n): first the data, in the order of the steps (the "
+            f"forward pass), then the grads, from {self.output} back (grad {self.output} = 1 "
+            f"is given). Write 3 significant digits.",
+        ]
+
     # ------------------------------------------------------------ files
     def to_json(self) -> str:
         """The sheet as JSON text in the documented schema (keys in that order)."""
@@ -101,8 +131,10 @@ class Worksheet:
         }
         return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
-    def figure(self, answers: bool = False):
-        """The student's sheet (``? (n)`` for each blank), or with ``answers`` the key."""
+    def figure(self, answers: bool = False, caption: bool = True):
+        """The student's sheet (``? (n)`` for each blank), or with ``answers`` the key;
+        ``caption=False`` leaves out the title and instructions (a handout prints them above
+        the graph)."""
         nodes = self.graph()
         number = {(b.name, b.quantity): k + 1 for k, b in enumerate(self.blanks)}
         name_of = {v: n for n, v in nodes.items()}
@@ -124,16 +156,20 @@ class Worksheet:
 
         root = nodes[self.output]
         what = "Answers" if answers else "Backprop worksheet"
-        title = (f"{what}: level {self.level}, {TITLES[self.level]} (seed {self.seed}); "
-                 f"{len(self.blanks)} blanks")
+        title = f"{what}: {self.title}; {len(self.blanks)} blanks" if caption else ""
         legend = [""]
         if answers:
             legend.append("(n): the number of the blank on the worksheet")
         else:
+            legend += [self.header()[0]]
             legend += ["fill in each ? (n): first the data, in the order of the steps "
                        "(forward pass),",
                        f"then the grads, from {self.output} back (grad {self.output} = 1)"]
-        fig = Figure(root, text, title=title, legend=legend, inline_ops=True)
+        clusters = [(box, [nodes[n] for n in group]) for box, group in
+                    CLUSTERS.get(self.level, ())]
+        fig = Figure(root, text, title=title, legend=legend if caption else (),
+                     inline_ops=True, clusters=clusters,
+                     long_from={nodes[n] for n in LONG_FROM.get(self.level, ())})
         return draw(fig, max_nodes=200,
                     summary=f"worksheet level {self.level} seed {self.seed}"
                             + (" (answers)" if answers else ""))
