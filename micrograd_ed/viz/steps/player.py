@@ -293,7 +293,8 @@ class Steps:
                 "head": f"Paths from {names[j]} to {names[-1]}"}
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the player (``.html``), the slides (``.pdf``, one page per step) or, for a
+        """Write the player (``.html``), the slides (``.pdf``, one page per step; ``.tex``, a
+        Beamer deck with one overlay per step) or, for a
         folder (a path ending in ``/`` or an existing folder), numbered SVGs
         ``step_001.svg``, ...; returns the path. Files are written atomically."""
         text = os.fspath(path)
@@ -307,9 +308,14 @@ class Steps:
             return self._save_pdf(p)
         if suffix == ".svg":
             return write_atomic(p, self.svg(caption=True).encode("utf-8"))
+        if suffix == ".tex":
+            from micrograd_ed.viz.steps import beamer  # LaTeX: one Beamer overlay per step
+
+            return beamer.save_tex(self, p)
         raise ValueError(f"cannot save steps as {p.name!r}: unknown suffix "
                          f"{p.suffix or '(none)'!r}; use .html (the player), .pdf (slides), "
-                         ".svg (the final state) or a folder name ending in '/'")
+                         ".tex (a Beamer deck), .svg (the final state) or a folder name "
+                         "ending in '/'")
 
     def _save_folder(self, folder: Path) -> Path:
         if folder.exists() and not folder.is_dir():
