@@ -9,7 +9,8 @@
 * the page's symbols become math or text commands: ``−`` (U+2212) ``\\ensuremath{-}``, ``×``
   ``\\ensuremath{\\times}``, ``∂``, ``σ``, ``²``, ``·``, ``→``, ``≈``, Greek letters, ...;
 * accented Latin letters stay (T1 has them); anything else becomes ``[U+XXXX]``, and control
-  characters and lone surrogates are dropped, so no input can break the document.
+  characters and lone surrogates are dropped (the renderer's control pictures, ``␀``, print
+  as ``⟨NUL⟩``), so no input can break the document.
 
 :data:`PREAMBLE` is the shared preamble of every .tex micrograd_ed writes (fonts, colours,
 TikZ, and ``\\mgfit``, which squeezes a text to the width Graphviz measured for it).
@@ -54,6 +55,11 @@ for _k in range(10):
     _TEXT[chr(0x2080 + _k)] = r"\ensuremath{_{" + str(_k) + "}}"      # subscript digits
     if _k not in (1, 2, 3):
         _TEXT[chr(0x2070 + _k)] = r"\textsuperscript{" + str(_k) + "}"
+_CONTROL = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK "
+            "SYN ETB CAN EM SUB ESC FS GS RS US").split()
+for _k, _name in enumerate(_CONTROL):     # the renderer's control pictures (U+2400, ...)
+    _TEXT[chr(0x2400 + _k)] = r"\textlangle{}" + _name + r"\textrangle{}"
+_TEXT["\u2421"] = r"\textlangle{}DEL\textrangle{}"
 _ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
             "\u0304": "=", "\u0327": "c", "\u030c": "v"}
 
