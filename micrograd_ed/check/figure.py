@@ -60,6 +60,8 @@ class Figure:
     # group kept together by Graphviz, so two neurons' nodes never interleave
     clusters: Sequence[tuple[str, Sequence[Value]]] = ()
     long_from: set[Value] = field(default_factory=set)  # edges from these span two ranks
+    ranksep: float = 0.45                   # inches between ranks (a wide sheet: less)
+    node_margin: str = "0.1,0.05"           # inches of room around a node's text
 
 
 _FIGURE_NAMES = {"*": "\u00d7", "neg": "-"}   # how a worksheet's op boxes name these two
@@ -88,14 +90,14 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
              if caption else "")
     out = ["digraph check {",
            f'  graph [rankdir="{rankdir}", fontname="{FONT}", fontsize=12, nodesep=0.25, '
-           f'ranksep=0.45, labelloc="b", labeljust="l"{label}];',
+           f'ranksep={fig.ranksep:g}, labelloc="b", labeljust="l"{label}];',
            f'  node [shape="box", style="rounded,filled", fontname="{FONT}", fontsize=12, '
-           f'color="#444444", margin="0.1,0.05"];',
+           f'color="#444444", margin="{fig.node_margin}"];',
            f'  edge [fontname="{FONT}", fontsize=10, color="#555555", arrowsize=0.7];']
     boxed = {v: c for c, (_, group) in enumerate(fig.clusters) for v in group}
     for c, (box, _) in enumerate(fig.clusters):
         out.append(f'  subgraph cluster_{c} {{ label={quote(box)}; style="dashed"; '
-                   f'color="#999999"; fontsize=10; labeljust="l"; labelloc="t";')
+                   f'color="#999999"; fontsize=12; labeljust="l"; labelloc="t";')
         out += [f"  {_node_line(fig, v, k)}" for k, v in enumerate(order) if boxed.get(v) == c]
         out.append("  }")
     for k, v in enumerate(order):

@@ -9,9 +9,11 @@ The student fills in numbered blanks: the data of the computed nodes (forward pa
 order), then the grads (backward pass, from the output back; grad L = 1 is given).
 :meth:`Worksheet.save` writes
 
-* ``worksheet.svg`` (and ``.pdf`` when the renderer can write PDF): the graph with each
-  blank shown as ``? (n)``;
-* ``answers.svg`` (and ``.pdf``): the same figure, filled in;
+* ``worksheet.svg``: the graph with each blank shown as ``? (n)``; ``answers.svg``: the same
+  figure, filled in;
+* ``worksheet.pdf`` and ``worksheet.tex``: the handout, A4 or Letter pages with a name field,
+  the instructions on top, the graph and room to work, then the answer boxes;
+  ``answers.pdf`` and ``answers.tex``: its key (:mod:`micrograd_ed.teach.handout`);
 * ``worksheet.json``: ``level``, ``seed``, ``inputs`` {name: number}, ``steps``
   [[name, expression], ...] (the last is the output) and ``blanks``
   [{"name", "quantity": "data" or "grad", "answer"}, ...] in the order they are numbered.
@@ -41,6 +43,7 @@ from micrograd_ed.teach import expr, mistakes
 from micrograd_ed.teach.expr import names, parse
 from micrograd_ed.teach.worksheet_levels import (
     CLUSTERS,
+    COMPACT,
     DATA_BLANKS,
     DRAWS,
     FLAT,
@@ -169,43 +172,73 @@ class Worksheet:
                     CLUSTERS.get(self.level, ())]
         fig = Figure(root, text, title=title, legend=legend if caption else (),
                      inline_ops=True, clusters=clusters,
-                     long_from={nodes[n] for n in LONG_FROM.get(self.level, ())})
+                     long_from={nodes[n] for n in LONG_FROM.get(self.level, ())},
+                     **dict(zip(("ranksep", "node_margin"), COMPACT.get(self.level, ()))))
         return draw(fig, max_nodes=200,
                     summary=f"worksheet level {self.level} seed {self.seed}"
                             + (" (answers)" if answers else ""))
 
-    def files(self) -> dict[str, bytes]:
-        """Every file of the sheet, by name, as bytes (nothing is written)."""
+    def files(self, paper: str = "a4") -> dict[str, bytes]:
+        """Every file of the sheet, by name, as bytes (nothing is written): the figures as
+        SVG, the handouts on ``paper`` ("a4" or "letter") as PDF (when the renderer can
+        lay out) and LaTeX, and the JSON."""
+        from micrograd_ed.teach import handout
+
+        paper = handout.check_paper(paper)
         sheet, key = self.figure(False), self.figure(True)
         out = {"worksheet.svg": sheet.svg().encode("utf-8"),
                "answers.svg": key.svg().encode("utf-8")}
         if pdf_supported():
-            out["worksheet.pdf"] = _pdf(sheet)
-            out["answers.pdf"] = _pdf(key)
+            out["worksheet.pdf"] = handout.handout_pdf(self, False, paper)
+            out["answers.pdf"] = handout.handout_pdf(self, True, paper)
+        out["worksheet.tex"] = handout.handout_tex(self, False, paper).encode("utf-8")
+        out["answers.tex"] = handout.handout_tex(self, True, paper).encode("utf-8")
         out["worksheet.json"] = self.to_json().encode("utf-8")
         return out
 
-    def save(self, out: str | Path) -> list[Path]:
-        """Write the sheet's files into folder ``out`` (created if missing); returns the paths.
+    def save(self, out: str | Path, paper: str = "a4") -> list[Path]:
+        """Write the sheet; returns the paths. Every file is rendered before the first is
+        written, and each is written atomically.
 
-        Every file is rendered before the first is written, and each is written atomically.
+        ``out`` is a folder (created if missing) for all the files of :meth:`files`, or a
+        file name ending in ``.tex`` or ``.pdf``: then the handout goes there and its answer
+        key beside it (``w.tex`` and ``w-answers.tex``).
         """
-        folder = Path(out)
+        from micrograd_ed.teach import handout
+
+        path = Path(out)
+        suffix = path.suffix.lower()
+        if suffix in (".tex", ".pdf") and not path.is_dir():
+            paper = handout.check_paper(paper)
+            key = path.with_name(f"{path.stem}-answers{path.suffix}")
+            if suffix == ".tex":
+                data = {path: handout.handout_tex(self, False, paper).encode("utf-8"),
+                        key: handout.handout_tex(self, True, paper).encode("utf-8")}
+            else:
+                data = {path: handout.handout_pdf(self, False, paper),
+                        key: handout.handout_pdf(self, True, paper)}
+            for p, payload in data.items():
+                write_atomic(p, payload)
+            return list(data)
+        folder = path
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"cannot write the worksheet into {folder}: it exists and "
                                      f"is not a folder")
-        data = self.files()
+        files = self.files(paper)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name, payload in data.items():
+        for name, payload in files.items():
             write_atomic(folder / name, payload)
             paths.append(folder / name)
         return paths
 
 
 # ------------------------------------------------------------ making
-def make_worksheet(level: int, seed: int, out: str | Path | None = None) -> Worksheet:
-    """A worksheet of ``level`` 1-5 from ``seed`` (an int >= 0); writes it into ``out`` if given.
+def make_worksheet(level: int, seed: int, out: str | Path | None = None,
+                   paper: str = "a4") -> Worksheet:
+    """A worksheet of ``level`` 1-5 from ``seed`` (an int >= 0); writes it to ``out`` if given
+    (a folder, or a ``.tex`` / ``.pdf`` handout: see :meth:`Worksheet.save`), on ``paper``
+    "a4" or "letter".
 
     Levels: 1 a chain of + and ×; 2 fan-out and reuse; 3 tanh/exp/log/sigmoid; 4 one neuron
     with a loss; 5 a 2-2-1 network on one example.
@@ -221,7 +254,7 @@ def make_worksheet(level: int, seed: int, out: str | Path | None = None) -> Work
         sheet = _sheet(level, seed, inputs, steps)
         if sheet is not None:
             if out is not None:
-                sheet.save(out)
+                sheet.save(out, paper)
             return sheet
     raise RuntimeError(f"no good numbers found for level {level}, seed {seed} after "
                        f"{MAX_DRAWS} draws (a bug in the level's ranges)")

@@ -143,6 +143,9 @@ CLUSTERS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
                               f"z{j}", f"h{j}")) for j in (1, 2)),
 }
 LONG_FROM: dict[int, tuple[str, ...]] = {5: ("x2",)}
+# The wide sheets are drawn tighter (inches between ranks, room around a node's text), so
+# that printed across an A4 or Letter page their text stays at least 8 pt.
+COMPACT: dict[int, tuple[float, str]] = {4: (0.25, "0.08,0.04"), 5: (0.2, "0.06,0.04")}
 # How the header names each op: the sheet's own symbols, log with its base.
 OP_NAMES = {"*": "\u00d7", "+": "+", "-": "\u2212", "**": "square (x\u00b2)", "tanh": "tanh",
             "exp": "exp", "sigmoid": "sigmoid", "log": "log (the natural log ln, base e)"}
