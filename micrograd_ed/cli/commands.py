@@ -6,7 +6,7 @@
     micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
-    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
+    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR|FILE.tex|FILE.pdf] [--paper a4]
 
 Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
 stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
@@ -233,8 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "worksheet", parents=[debug], help="write a backprop worksheet and its answer key",
         description="Write a backprop exercise: worksheet.svg (the graph with numbered blanks "
-                    "to fill in), answers.svg (the same, filled in), their PDFs when the "
-                    "renderer can write PDF, and worksheet.json (inputs, steps, blanks and "
+                    "to fill in), answers.svg (the same, filled in), the handouts "
+                    "worksheet.pdf/.tex and answers.pdf/.tex (A4 or Letter pages: name field, "
+                    "instructions, the graph, room to work, answer boxes), and worksheet.json "
+                    "(inputs, steps, blanks and "
                     "answers). Levels: 1 a chain of + and *; 2 fan-out and reuse; 3 tanh, "
                     "exp, log, sigmoid; 4 one neuron with a loss; 5 a 2-2-1 network. The same "
                     "level and seed give the same files.",
@@ -242,8 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=_level, required=True, metavar="1..5",
                    help="1 chain, 2 reuse, 3 functions, 4 neuron + loss, 5 2-2-1 network")
     p.add_argument("--seed", type=_seed, default=0, help="which sheet of the level (default 0)")
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("worksheet"),
-                   help="folder for the files, created if missing (default: ./worksheet/)")
+    p.add_argument("--out", metavar="DIR|FILE.tex|FILE.pdf", type=Path,
+                   default=Path("worksheet"),
+                   help="folder for the files, created if missing (default: ./worksheet/); "
+                        "or a .tex or .pdf file name: the handout there, its key beside it "
+                        "(FILE-answers.tex)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size of the handouts (default a4)")
     p.set_defaults(run=cmd_worksheet)
     return parser
 
@@ -381,10 +388,11 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 def cmd_worksheet(args: argparse.Namespace) -> int:
     from micrograd_ed.teach.worksheet import make_worksheet, pdf_supported
 
-    if args.out.exists() and not args.out.is_dir():
+    handout = args.out.suffix.lower() in (".tex", ".pdf") and not args.out.is_dir()
+    if args.out.exists() and not args.out.is_dir() and not handout:
         raise Failure(f"--out {args.out} exists and is not a folder")
     sheet = make_worksheet(args.level, args.seed)
-    paths = sheet.save(args.out)
+    paths = sheet.save(args.out, args.paper)
     print(f"worksheet level {sheet.level}, seed {sheet.seed}: {len(sheet.steps)} steps, "
           f"{len(sheet.blanks)} blanks")
     print("wrote " + ", ".join(str(p) for p in paths))
