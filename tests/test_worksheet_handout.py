@@ -9,10 +9,10 @@ import zlib
 import pytest
 from latex_tools import compile_tex, pages, plain, text
 
-from micrograd_ed.check.figure import fig_num
 from micrograd_ed.cli.commands import main
 from micrograd_ed.teach import handout
 from micrograd_ed.teach.worksheet import make_worksheet, pdf_supported
+from micrograd_ed.teach.worksheet import sheet_num as fig_num
 
 SIZES = {"a4": {595.28, 841.89}, "letter": {612.0, 792.0}}
 
@@ -71,6 +71,8 @@ def test_name_field_and_instructions_on_top_then_graph_then_room(tmp_path):
     assert at["Fill in each blank"] < at["grad ?"] < at["Working"]
     assert "log (the natural log ln, base e)" in " ".join(lines)
     assert "Date" in lines[at["Name"]]
+    raw = got + (text(path, 2) or "")
+    assert not re.search(r"(?<!\w)-\d| - |--", raw), "one minus sign (U+2212) on the page"
 
 
 def test_answer_boxes_and_key(tmp_path):
@@ -85,9 +87,9 @@ def test_answer_boxes_and_key(tmp_path):
         for k, b in enumerate(sheet.blanks, start=1):
             assert f"({k}) {b.quantity} {b.name}" in seen
             if answers:
-                assert fig_num(b.answer) in seen, (k, b)
+                assert plain(fig_num(b.answer)) in seen, (k, b)
             elif len(fig_num(b.answer)) >= 4:           # "-1.633", not a stray "2"
-                assert fig_num(b.answer) not in seen, (k, b)
+                assert plain(fig_num(b.answer)) not in seen, (k, b)
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])

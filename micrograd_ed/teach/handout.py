@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from micrograd_ed.check.figure import fig_num
 from micrograd_ed.viz.core import backends
 from micrograd_ed.viz.core.latex import PREAMBLE, escape, number
 from micrograd_ed.viz.core.pdf import font_file, make_reproducible, paint_layout
@@ -136,7 +135,9 @@ def steps_line(sheet) -> str:
 
 def boxes(sheet, answers: bool) -> list[tuple[str, str]]:
     """Each blank's box: ``("(3) data q", "0.47")`` (the answer only in the key)."""
-    return [(f"({k}) {b.quantity} {b.name}", fig_num(b.answer) if answers else "")
+    from micrograd_ed.teach.worksheet import sheet_num
+
+    return [(f"({k}) {b.quantity} {b.name}", sheet_num(b.answer) if answers else "")
             for k, b in enumerate(sheet.blanks, start=1)]
 
 

@@ -150,9 +150,9 @@ class Worksheet:
             for q, x in (("data", v.data), ("grad", v.grad)):
                 k = number.get((name, q))
                 if k is None:
-                    lines.append(f"{q} {fig_num(x)}")
+                    lines.append(f"{q} {sheet_num(x)}")
                 elif answers:
-                    lines.append(f"{q} {fig_num(x)}   ({k})")
+                    lines.append(f"{q} {sheet_num(x)}   ({k})")
                 else:
                     lines.append(f"{q} ?   ({k})")
             return lines
@@ -319,11 +319,17 @@ _POWERS = {"2": "\u00b2", "3": "\u00b3"}
 
 
 def shown(text: str) -> str:
-    """A step as printed on the sheet: ``d ** 2`` -> ``d²``, ``a * b`` -> ``a × b``."""
+    """A step as printed on the sheet: ``d ** 2`` -> ``d²``, ``a * b`` -> ``a × b``,
+    ``o - y`` -> ``o − y`` (one minus sign, U+2212, on every page)."""
     text = " ".join(text.split())
     text = re.sub(r"\s*\*\*\s*(\d+)", lambda m: _POWERS.get(m.group(1), "^" + m.group(1)),
                   text)
-    return text.replace("*", "\u00d7")
+    return text.replace("*", "\u00d7").replace("-", "\u2212")
+
+
+def sheet_num(x: float) -> str:
+    """A number as the sheet prints it: 4 significant digits, the minus sign U+2212."""
+    return fig_num(x).replace("-", "\u2212")
 
 
 def pdf_supported() -> bool:
