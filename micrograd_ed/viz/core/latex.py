@@ -94,7 +94,7 @@ def _minus(text: str, n: int) -> bool:
     before = text[n - 1: n] if n else ""
     if after.isdigit() or after == ".":
         return not before.isalnum()
-    return before == " " and after == " "
+    return before in ("", " ", "(") and after == " "
 
 
 def _letter(ch: str) -> str:
