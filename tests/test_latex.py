@@ -169,3 +169,20 @@ def test_deck_of_a_graph_with_a_stale_grad_and_a_reused_value(tmp_path):
         steps = step_through(L)
     pdf = compile_tex(steps.save(tmp_path / "deck.tex"))
     assert pages(pdf) == len(steps)
+
+
+def test_a_graph_wider_than_a_pdf_page_is_scaled_to_fit(tmp_path):
+    """A 240-op chain is 67,000 pt wide: TeX stops at 16,383 pt ('Dimension too large'), so
+    the picture is scaled down to 14,000 pt and still compiles, with every number."""
+    x = Value(0.5, label="x")
+    v = x
+    for _ in range(120):
+        v = v * 1.01 + 0.1
+    v.backward()
+    path = draw_graph(v, max_nodes=1000).save(tmp_path / "long.tex")
+    assert "% scaled by" in path.read_text()
+    pdf = compile_tex(path)
+    info = pdf.read_bytes()
+    box = re.search(rb"/MediaBox \[([\d. ]+)\]", info)
+    if box:
+        assert max(float(v) for v in box[1].split()) <= 14400

@@ -15,9 +15,7 @@ the LaTeX (:mod:`micrograd_ed.viz.core.tikz`), so both show the same picture.
 
 from __future__ import annotations
 
-import copy
 import json
-import re
 from dataclasses import dataclass
 
 from fpdf import FPDF
@@ -25,14 +23,13 @@ from fpdf import FPDF
 from micrograd_ed.viz.core import backends
 from micrograd_ed.viz.core.latex import PREAMBLE, escape, number
 from micrograd_ed.viz.core.pdf import font_file, make_reproducible, paint_layout
-from micrograd_ed.viz.core.tikz import Colours, picture
+from micrograd_ed.viz.core.tikz import Colours, picture, scaled
 
 PAPERS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}       # portrait, in pt
 MARGIN = 32.0
 HEADER = 150.0           # pt the header takes on page 1 (title, name, instructions, steps)
 MIN_WORK = 140.0         # pt of room to work kept under the graph on page 1
 MAX_SCALE = 1.0
-_WIDTH = re.compile(r"setlinewidth\(([\d.]+)\)")
 
 
 @dataclass(frozen=True)
@@ -85,35 +82,6 @@ def page_and_scale(g: dict, paper: str) -> tuple[Page, float]:
             best = (s, Page(paper, landscape, width, height))
     assert best is not None
     return best[1], best[0]
-
-
-def scaled(g: dict, s: float) -> dict:
-    """A copy of layout ``g`` with every coordinate, font size and line width times ``s``."""
-    out = copy.deepcopy(g)
-    out["bb"] = ",".join(number(float(v) * s) for v in g["bb"].split(","))
-
-    def ops(items: list[dict]) -> None:
-        for op in items:
-            if "points" in op:
-                op["points"] = [[x * s, y * s] for x, y in op["points"]]
-            if "pt" in op:
-                op["pt"] = [v * s for v in op["pt"]]
-            if "rect" in op:
-                op["rect"] = [v * s for v in op["rect"]]
-            if op["op"] == "F":
-                op["size"] = float(op["size"]) * s
-            if op["op"] == "T":
-                op["width"] = float(op.get("width", 0)) * s
-            if op["op"] == "S":
-                m = _WIDTH.match(op.get("style", ""))
-                if m:
-                    op["style"] = f"setlinewidth({max(0.4, float(m[1]) * s):.2f})"
-
-    for obj in [out] + out.get("objects", []) + out.get("edges", []):
-        for key in ("_draw_", "_ldraw_", "_hdraw_", "_tdraw_", "_hldraw_", "_tldraw_"):
-            if key in obj:
-                ops(obj[key])
-    return out
 
 
 # ------------------------------------------------------------------ words

@@ -17,6 +17,7 @@ LaTeX document has the same boxes, edges, numbers and colours as the SVG and the
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ _NAMED = {"black": "000000", "white": "ffffff", "grey": "c0c0c0", "gray": "c0c0c
 _DASH = {"dashed": "dash pattern=on 5pt off 2pt", "dotted": "dash pattern=on 1pt off 5pt"}
 _WIDTH = re.compile(r"setlinewidth\(([\d.]+)\)")
 _ANCHOR = {"c": "base", "l": "base west", "r": "base east"}
+LARGEST = 14000.0       # pt: the largest picture side (PDF pages end at 14400 pt)
 
 
 class Colours:
@@ -98,14 +100,53 @@ def _layers(g: dict) -> Iterable[list[dict]]:
 
 
 def standalone(layout_json: bytes | str | dict, theme: Theme | None = None) -> str:
-    """A whole LaTeX document (``\\documentclass[tikz]{standalone}``) of the layout."""
+    """A whole LaTeX document (``\\documentclass[tikz]{standalone}``) of the layout.
+
+    A picture larger than :data:`LARGEST` pt (TeX cannot measure beyond 16383 pt, PDF pages
+    end at 14400 pt) is scaled down to fit, its text with it, and says so in a comment.
+    """
     g = layout_json if isinstance(layout_json, dict) else json.loads(layout_json)
+    x0, y0, x1, y1 = (float(v) for v in g["bb"].split(","))
+    look = f"% theme: {theme.name}\n" if theme is not None else ""
+    big = max(x1 - x0, y1 - y0) + 8
+    if big > LARGEST:
+        g = scaled(g, LARGEST / big)
+        look += (f"% scaled by {LARGEST / big:.4f} to fit a page ({big:.0f} pt drawn whole); "
+                 f"draw a smaller graph for readable text\n")
     colours = Colours(theme)
     body = picture(g, colours)
-    look = f"% theme: {theme.name}\n" if theme is not None else ""
     return ("% A micrograd_ed figure: compile with pdflatex.\n"
             "\\documentclass[tikz,border=2pt]{standalone}\n" + PREAMBLE + look
             + colours.definitions() + "\\begin{document}\n" + body + "\\end{document}\n")
+
+
+def scaled(g: dict, s: float) -> dict:
+    """A copy of layout ``g`` with every coordinate, font size and line width times ``s``."""
+    out = copy.deepcopy(g)
+    out["bb"] = ",".join(number(float(v) * s) for v in g["bb"].split(","))
+
+    def ops(items: list[dict]) -> None:
+        for op in items:
+            if "points" in op:
+                op["points"] = [[x * s, y * s] for x, y in op["points"]]
+            if "pt" in op:
+                op["pt"] = [v * s for v in op["pt"]]
+            if "rect" in op:
+                op["rect"] = [v * s for v in op["rect"]]
+            if op["op"] == "F":
+                op["size"] = float(op["size"]) * s
+            if op["op"] == "T":
+                op["width"] = float(op.get("width", 0)) * s
+            if op["op"] == "S":
+                m = _WIDTH.match(op.get("style", ""))
+                if m:
+                    op["style"] = f"setlinewidth({max(0.4, float(m[1]) * s):.2f})"
+
+    for obj in [out] + out.get("objects", []) + out.get("edges", []):
+        for key in ("_draw_", "_ldraw_", "_hdraw_", "_tdraw_", "_hldraw_", "_tldraw_"):
+            if key in obj:
+                ops(obj[key])
+    return out
 
 
 class _Painter:
