@@ -186,3 +186,20 @@ def test_a_graph_wider_than_a_pdf_page_is_scaled_to_fit(tmp_path):
     box = re.search(rb"/MediaBox \[([\d. ]+)\]", info)
     if box:
         assert max(float(v) for v in box[1].split()) <= 14400
+
+
+def test_cli_graph_and_steps_write_tex(tmp_path, capsys):
+    from micrograd_ed.cli.commands import main
+
+    fig = tmp_path / "chain.tex"
+    assert main(["graph", "(a*b + c) * f", "--set", "a=2", "b=-3", "c=10", "f=-2",
+                 "--theme", "print", "-o", str(fig)]) == 0
+    assert "% theme: print" in fig.read_text()
+    deck = tmp_path / "deck.tex"
+    assert main(["graph", "(a*b + c) * f", "--set", "a=2", "b=-3", "c=10", "f=-2",
+                 "--steps", "-o", str(deck)]) == 0
+    assert "Beamer deck" in capsys.readouterr().out
+    assert main(["graph", "a*b", "--set", "a=2", "b=3", "--format", "tex", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("% A micrograd_ed figure")
+    assert pages(compile_tex(fig)) == 1
+    assert pages(compile_tex(deck)) == deck.read_text().count("\\only<")
