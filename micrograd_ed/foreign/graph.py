@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from micrograd_ed.engine import Value
 from micrograd_ed.engine.speed import binary, nary, unary
-from micrograd_ed.foreign.names import Names, detect
+from micrograd_ed.foreign.names import Names, NamesError, detect
 
 #: What the renderer says about a marked node of another engine's graph.
 MARK_NOTE = ("grad is not the sum of its edges' shares: this engine's backward() did not "
@@ -453,7 +453,8 @@ def _arity(op: str) -> int:
 
 
 def mirror_of(root: object, names: Names | None = None,
-              engine: Mapping[str, object] | None = None) -> Mirror | None:
+              engine: Mapping[str, object] | None = None, who: str = "draw_graph",
+              ) -> Mirror | None:
     """What a picture draws for ``root``: None for a micrograd_ed Value (drawn as it is),
     the Mirror itself, a PyTorch tensor's graph (foreign/torch.py), or another engine's
     graph read through ``names`` / ``engine`` (the keywords of `read_graph`)."""
@@ -473,4 +474,8 @@ def mirror_of(root: object, names: Names | None = None,
                             "labels= applies")
         return read_torch(root, labels=engine.get("labels"))    # type: ignore[arg-type]
     labels = engine.pop("labels", None)
-    return read_graph(root, names, labels=labels, **engine)     # type: ignore[arg-type]
+    try:
+        return read_graph(root, names, labels=labels, **engine)  # type: ignore[arg-type]
+    except NamesError as exc:
+        raise TypeError(f"{who} expects a Value, got {type(root).__name__}, which is not "
+                        f"the root of another engine's graph either: {exc}") from None
