@@ -206,6 +206,7 @@ class _Reader:
         self.in_place: list[str] = []
         self.collapsed: list[str] = []
         self.failed: list[str] = []
+        self.split: list[str] = []
         self.inferred_ops = False
 
     def _step(self, v: object) -> object:
@@ -233,6 +234,9 @@ class _Reader:
         if self.collapsed:
             out.append(f"{', '.join(self.collapsed[:3])}: an operand used twice by one op is "
                        "one edge carrying both uses (the engine keeps one copy of it)")
+        if self.split:
+            out.append(f"{', '.join(self.split[:3])}: an operand in two slots of one op gets "
+                       "half of what the engine's step gave it on each edge (assumed)")
         if self.failed:
             out.append(f"the chain-rule step of {', '.join(self.failed[:3])} raised an error: "
                        "its edges show nan")
@@ -349,7 +353,10 @@ class _Reader:
         self.in_place.append(what)
         if len(ps) < _arity(self.op(v, len(ps))[0]):
             self.collapsed.append(f"{what!r}")
-        return ps, [whole[id(p)] for p in ps]
+        times = [sum(q is p for q in ps) for p in ps]
+        if max(times) > 1:
+            self.split.append(f"{what!r}")
+        return ps, [whole[id(p)] / n for p, n in zip(ps, times)]
 
     def call_in_place(self, v: object, fn: Callable, ps: list[object],
                       what: str) -> dict[int, float]:
