@@ -71,6 +71,7 @@ class Mirror:
     notes: list[str] = field(default_factory=list)
     of: dict[Value, object] = field(default_factory=dict)
     mark_note: str = MARK_NOTE
+    head: str = ""                  # the caption's first phrase (default: whose graph)
 
     def caption(self) -> str:
         """One sentence for a legend or a player's first step: whose graph, read how."""
@@ -78,7 +79,8 @@ class Mirror:
 
     def phrases(self) -> list[str]:
         """The caption in short phrases (a legend packs them into lines)."""
-        return [f"the graph of a {self.source}, as its engine left it", *self.notes]
+        head = self.head or f"the graph of a {self.source}, as its engine left it"
+        return [head, *self.notes]
 
 
 # ------------------------------------------------------------------------ the walk
