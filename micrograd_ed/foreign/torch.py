@@ -54,7 +54,7 @@ def read_torch(root: object, labels: Mapping[str, object] | None = None) -> Mirr
                          f"{tuple(root.shape)}; reduce it to a 0-d tensor (.sum()) first")
     names, kept = _names(labels)
     if root.grad_fn is None:
-        v = Value(float(root.item()), label=names.get(id(root), ""))
+        v = Value(float(root.detach().item()), label=names.get(id(root), ""))
         return Mirror(v, "torch.Tensor", None, ["a leaf tensor: nothing computed it"], {v: root})
     fns = _walk(root.grad_fn)
     try:
@@ -157,7 +157,7 @@ def _saved(f: object, name: str) -> float | None:
     if x is None:
         return None
     try:
-        return float(x.item() if hasattr(x, "item") else x)
+        return float(x.detach().item() if hasattr(x, "detach") else x)
     except (TypeError, ValueError):
         return None
 
@@ -167,11 +167,11 @@ def _values(fns: list[object], root: object,
     """Every node's forward value (see the module docstring), nan where PyTorch kept it
     nowhere (``x + 2``: the 2 is not saved, so neither x + 2 nor x can be solved for); and
     the names of those ops."""
-    val: dict[int, float] = {id(fns[-1]): float(root.item())}   # type: ignore[attr-defined]
+    val: dict[int, float] = {id(fns[-1]): float(root.detach().item())}   # type: ignore[attr-defined]
     val |= kept
     for f in fns:
         if _kind(f) == "leaf":
-            val[id(f)] = float(f.variable.item())
+            val[id(f)] = float(f.variable.detach().item())
         elif (r := _saved(f, "_saved_result")) is not None:
             val[id(f)] = r
     for _ in range(len(fns)):                  # until nothing new is learnt
