@@ -254,7 +254,7 @@ def test_qingzhou_lecture_equals_for_plus_equals_is_marked_where_it_goes_wrong()
     edges = edge_labels(fig.source)
     bb = [t for t in edges.values() if t == "data -1.5|grad -1.5 = 1 × -1.5"]
     assert len(bb) == 2                                 # b*b: each slot receives b x 1
-    assert "this engine's backward() did not add them up" in fig.source
+    assert "its engine did not add them up" in fig.source
 
 
 # ----------------------------------------------- a learner's own engines, written here

@@ -38,8 +38,7 @@ from micrograd_ed.engine.speed import binary, nary, unary
 from micrograd_ed.foreign.names import Names, NamesError, detect
 
 #: What the renderer says about a marked node of another engine's graph.
-MARK_NOTE = ("grad is not the sum of its edges' shares: this engine's backward() did not "
-             "add them up")
+MARK_NOTE = "grad \u2260 the sum of its edges: its engine did not add them up"
 MAX_NODES = 100_000         # a walk that finds more nodes than this is refused (a cycle?)
 
 # The op a closure was made by, from the method it was defined in (``Value.__mul__.<locals>
@@ -79,7 +78,7 @@ class Mirror:
 
     def phrases(self) -> list[str]:
         """The caption in short phrases (a legend packs them into lines)."""
-        head = self.head or f"the graph of a {self.source}, as its engine left it"
+        head = self.head or f"a graph of {self.source} nodes, as its engine left it"
         return [head, *self.notes]
 
 

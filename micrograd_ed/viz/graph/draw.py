@@ -128,8 +128,8 @@ def draw_graph(root: Value | object, *, rankdir: str | None = None, show_local_g
         more = f" and {len(writer.stale) - 5} more" if len(writer.stale) > 5 else ""
         warnings.warn(StaleGradientWarning(
             f"draw_graph: the grad of {names}{more} is not the sum of its edges' shares: "
-            f"the {mirror.mark_note if mirror else STALE_NOTE}. The figure marks these "
-            "nodes."), stacklevel=2)
+            f"{'its engine did not add them up' if mirror else 'the ' + STALE_NOTE}. The "
+            "figure marks these nodes."), stacklevel=2)
     what = f"{root.label!r}" if root.label else "a Value"
     if mirror is not None:
         what = f"a {mirror.source}"
@@ -267,9 +267,11 @@ def _legend(w: GraphWriter, plan: Plan, nodes: list[Value], rankdir: str,
         ph.append("edges unlabelled (too many): colour and width show the grad")
     if w.stale:
         ph.append(f"orange border: {mirror.mark_note if mirror else STALE_NOTE}")
-    if mirror is not None:
-        ph += [line for p in mirror.phrases() for line in textwrap.wrap(p, 64)]
     anchor = w.sizes.get(w.anchor(), (0.0, 0.0))[0]
     width = legend_mod.width_for(rankdir, w.size(rankdir)[0], anchor)
-    return legend_mod.pack(ph, width, t.legend_fontsize)
+    lines = legend_mod.pack(ph, width, t.legend_fontsize)
+    if mirror is not None:          # whose graph, what was assumed: wrapped, each apart
+        chars = max(40, int(width / (0.62 * t.legend_fontsize)))
+        lines += [line for p in mirror.phrases() for line in textwrap.wrap(p, chars)]
+    return lines
 
