@@ -11,6 +11,8 @@ import warnings
 
 import pytest
 from engines import ENGINES, load
+from hypothesis import assume, given, settings
+from strategies import programs, run
 
 from micrograd_ed import Value
 from micrograd_ed.foreign import Names
@@ -431,3 +433,103 @@ def test_bad_roots_and_names_are_refused_by_name():
         read_graph(Learner(1.0), step=None)
     with pytest.raises(ValueError, match="labels\\['x'\\] is not a node"):
         draw_graph(Learner(1.0), labels={"x": Learner(2.0)})
+
+
+# ------------------------------------------------------------ random graphs
+class MicrogradOps:
+    """Program ops (tests/strategies.py) on micrograd 0.1.0's Value: it has +, -, *, /, **,
+    neg and relu; the other unary ops become a square."""
+
+    @staticmethod
+    def data(v):
+        return v.data if hasattr(v, "data") else float(v)
+
+    @staticmethod
+    def unary(op, a):
+        if op == "neg":
+            return -a
+        if op == "relu":
+            return a.relu()
+        if op == "cube":
+            return a**3
+        return a**2
+
+    @staticmethod
+    def binary(op, a, b):
+        return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
+                "/": lambda: a / b}[op]()
+
+
+@settings(max_examples=60)
+@given(programs)
+def test_random_micrograd_graphs_replay_to_micrograds_grads(program):
+    """The mirror's local derivatives, put through the chain rule (the player's replay),
+    give every node the grad micrograd's own backward() gave it; nothing is marked; the
+    graph is unchanged."""
+    V = micrograd.Value
+    inputs = [V(x) for x in program[0]]
+    out = run(program, inputs, MicrogradOps)
+    assume(out is not None and not isinstance(out, (int, float)))
+    out.backward()
+    before = fingerprint(out)
+    steps = step_through(out, max_nodes=10_000)
+    assert fingerprint(out) == before
+    final = steps.state()
+    for m, x in steps.mirror.of.items():
+        k = steps.index(m)
+        assert final.grad[k] == pytest.approx(x.grad, rel=1e-9, abs=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StaleGradientWarning)
+        draw_graph(out, max_nodes=10_000)
+    assert fingerprint(out) == before
+
+
+def test_a_closure_per_node_under_backward_itself():
+    """shivendrra/axgrad's style (no licence, so written here): each node's chain-rule step
+    is set as ``self.backward`` and backprop is another method."""
+
+    class Ax:
+        def __init__(self, data, children=(), op=""):
+            self.data, self.grad = data, 0.0
+            self.prev, self._op = set(children), op
+            self.backward = lambda: None
+
+        def __mul__(self, other):
+            out = Ax(self.data * other.data, (self, other), "*")
+
+            def backward():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out.backward = backward
+            return out
+
+        def backprop(self):
+            self.grad = 1.0
+            self.backward()
+
+    a, b = Ax(3.0), Ax(-2.0)
+    L = a * b
+    L.backprop()
+    before = fingerprint(L, "prev")
+    fig = draw_graph(L, labels={"a": a, "b": b})
+    assert fingerprint(L, "prev") == before
+    assert sorted(edge_labels(fig.source).values()) == [
+        "data -2|grad 3 = 1 × 3", "data 3|grad -2 = 1 × -2"]
+    assert "each node's chain-rule step in .backward" in fig.source.replace("\\l", " ")
+
+
+def test_tonygrad_early_exp_whose_step_is_never_attached_shows_local_zero():
+    """ent0n29/tonygrad's early exp assigns ``out._backward`` inside its own closure, so the
+    node keeps the default step: its edge shows local derivative 0, as the engine does."""
+    V = load("tonygrad_early")
+    a = V(1.0)
+    L = a.exp() * V(2.0)
+    L.backward()
+    before = fingerprint(L)
+    fig = draw_graph(L, labels={"a": a})
+    assert fingerprint(L) == before
+    texts = edge_labels(fig.source).values()
+    assert "data 1|grad 0 = 2 × 0" in texts                 # exp's edge: local 0, not e
+    steps = step_through(L, labels={"a": a}, paths_to=a)   # a node of the learner's graph
+    assert steps.paths_to == steps.index(next(m for m, x in steps.mirror.of.items() if x is a))
+    assert fingerprint(L) == before

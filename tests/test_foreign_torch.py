@@ -149,3 +149,18 @@ def test_compare_with_micrograd_engine_too():
     c = compare_graphs(mine, L, labels={"a": a, "b": b}, name="micrograd")
     assert c.agree, c.table()
     assert "= micrograd" in c.source
+
+
+def test_non_scalar_tensors_and_float32_tolerance():
+    v = torch.ones(3, requires_grad=True)
+    with pytest.raises(ValueError, match=r"shape \(3,\); reduce it to a 0-d tensor"):
+        draw_graph(v * 2)
+    a = torch.tensor(0.3, requires_grad=True)             # float32: agrees to ~1e-7
+    L = (a * a).sigmoid()
+    x = Value(0.3, "a")
+    mine = (x * x).sigmoid()
+    mine.backward()
+    c = compare_graphs(mine, L, labels={"a": a})
+    assert c.agree, c.table()
+    assert "float32" in c.source
+    assert any(r.ours[1] != r.theirs[1] for r in c.rows)  # not bit for bit, within 1e-5

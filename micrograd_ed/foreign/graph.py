@@ -31,7 +31,7 @@ import math
 import re
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from micrograd_ed.engine import Value
 from micrograd_ed.engine.speed import binary, nary, unary
@@ -102,6 +102,11 @@ def read_graph(root: object, names: Names | None = None, *,
         raise TypeError(f"give either names= or keywords ({', '.join(given)}), not both")
     else:
         notes = []
+    own = getattr(root, "__dict__", {}).get(names.backward)
+    if not (names.local_grads or names.step) and isinstance(own, types.FunctionType):
+        names = replace(names, step=names.backward)   # a closure per node in .backward
+        notes = [n for n in notes if not n.startswith(("no local grads", "no step"))]
+        notes.append(f"each node's chain-rule step in .{names.backward} (set on every node)")
     if not (names.parents and (names.local_grads or names.step)):
         raise ForeignGraphError(
             f"{type(root).__name__}: cannot read the graph without its operands and a way to "
