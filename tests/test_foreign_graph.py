@@ -533,3 +533,28 @@ def test_tonygrad_early_exp_whose_step_is_never_attached_shows_local_zero():
     steps = step_through(L, labels={"a": a}, paths_to=a)   # a node of the learner's graph
     assert steps.paths_to == steps.index(next(m for m, x in steps.mirror.of.items() if x is a))
     assert fingerprint(L) == before
+
+
+def test_a_local_derivative_off_its_rule_is_said_with_both_numbers():
+    """zvonimirkonjevic/micrograd's lecture engine: * passes back other.grad x out.grad. With
+    the operands' grads at 0 that is 0; the rule of * gives the other operand."""
+    V = load("zvonimir_lecture")
+    a, b = V(2.0), V(-3.0)
+    L = a * b + a
+    L.backward()
+    before = fingerprint(L)
+    with pytest.warns(StaleGradientWarning, match="grad of b"):
+        fig = draw_graph(L, labels={"a": a, "b": b})
+    legend = fig.source.split('legend [id="legend"', 1)[1].replace("\\l", " ")
+    assert "operand 1: local derivative 0, where the rule of * gives -3" in legend
+    assert "operand 2: local derivative 0, where the rule of * gives 2" in legend
+    steps = step_through(L, labels={"a": a, "b": b})
+    assert fingerprint(L) == before
+    captions = [s.caption for s in steps if s.kind == "edge"]
+    assert any("∂(a × b)/∂a = 0 in this engine; its rule b gives −3)" in c for c in captions)
+    assert not any("= b = 0" in c for c in captions)        # never the rule with its number
+    micro = micrograd.Value
+    x, y = micro(2.0), micro(-3.0)
+    M = x * y + x
+    M.backward()
+    assert not read_graph(M).off                            # micrograd follows every rule

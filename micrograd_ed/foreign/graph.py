@@ -71,6 +71,7 @@ class Mirror:
     of: dict[Value, object] = field(default_factory=dict)
     mark_note: str = MARK_NOTE
     head: str = ""                  # the caption's first phrase (default: whose graph)
+    off: dict[tuple[Value, int], float] = field(default_factory=dict)  # (node, slot) -> rule
 
     def caption(self) -> str:
         """One sentence for a legend or a player's first step: whose graph, read how."""
@@ -125,9 +126,15 @@ def read_graph(root: object, names: Names | None = None, *,
     finally:
         reader.restore()
     notes += reader.notes()
+    off = off_the_rule(list(of))
+    for (m, i), want in list(off.items())[:3]:
+        notes.append(f"{m.label or 'a ' + m.op + ' node'}, operand {i + 1}: local derivative "
+                     f"{m.local_grads[i]:.4g}, where the rule of {m.op} gives {want:.4g}")
+    if len(off) > 3:
+        notes.append(f"and {len(off) - 3} more local derivatives off their rule")
     cls = type(root)
     where = "" if cls.__module__ in ("__main__", "builtins") else cls.__module__ + "."
-    return Mirror(mirrors[id(root)], where + cls.__qualname__, names, notes, of)
+    return Mirror(mirrors[id(root)], where + cls.__qualname__, names, notes, of, off=off)
 
 
 def _walk(root: object, names: Names) -> list[object]:
@@ -492,3 +499,46 @@ def mirror_of(root: object, names: Names | None = None,
     except NamesError as exc:
         raise TypeError(f"{who} expects a Value, got {type(root).__name__}, which is not "
                         f"the root of another engine's graph either: {exc}") from None
+
+
+# ------------------------------------------------------------ the op's own rule
+_UNARY_RULES = ("tanh", "exp", "log", "sigmoid", "relu", "sin", "abs")
+_BINARY = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
+           "/": lambda x, y: x / y, "**": lambda x, y: x ** y}
+
+
+def rule_locals(m: Value) -> tuple[float, ...] | None:
+    """The local derivatives micrograd_ed's own op table gives node ``m``'s op at its
+    operands' values, one per slot; None for an op it does not know there."""
+    ps, op, c = m.parents, m.op, m.const
+    xs = [Value(float(p.data)) for p in ps]
+    try:
+        if op in _BINARY and len(xs) == 2 and c is None:
+            z = _BINARY[op](xs[0], xs[1])
+        elif op in _BINARY and len(xs) == 1 and c is not None:
+            z = _BINARY[op](xs[0], float(c))
+        elif op == "neg" and len(xs) == 1:
+            z = -xs[0]
+        elif op in _UNARY_RULES and len(xs) == 1 and c is None:
+            z = getattr(xs[0], op)()
+        else:
+            return None
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    local = tuple(float(d) for d in z.local_grads)
+    return local if len(local) == len(ps) else None
+
+
+def off_the_rule(nodes: list[Value]) -> dict[tuple[Value, int], float]:
+    """(node, slot) -> the rule's local derivative, where the engine's differs from it."""
+    out = {}
+    for m in nodes:
+        if not m.op:
+            continue
+        want = rule_locals(m)
+        if want is None:
+            continue
+        for i, (d, w) in enumerate(zip(m.local_grads, want)):
+            if not (d == w or abs(d - w) <= 1e-9 * max(abs(d), abs(w)) + 1e-12):
+                out[(m, i)] = w
+    return out

@@ -39,6 +39,7 @@ from micrograd_ed.viz.steps.model import (
     State,
     Step,
     build_steps,
+    local_formula,
     paths,
     replay,
     users,
@@ -133,6 +134,7 @@ def _note_stale(nodes: list[Value], names: list[str], steps: list[Step],
 
 def _note_foreign(nodes: list[Value], names: list[str], steps: list[Step], num: Numbers,
                   mirror: Mirror, final: State, off: list[int]) -> list[Step]:
+    steps = _off_the_rule(nodes, names, steps, num, mirror)
     first, last = steps[0], steps[-1]
     head = f"{mirror.caption()[0].upper()}{mirror.caption()[1:]}\n"
     off = [k for k in off if not _close(nodes[k].grad, final.grad[k])]
@@ -146,6 +148,30 @@ def _note_foreign(nodes: list[Value], names: list[str], steps: list[Step], num: 
     out = [replace(first, caption=head + first.caption + note), *steps[1:]]
     if len(out) > 1:
         out[-1] = replace(last, caption=last.caption + note)
+    return out
+
+
+def _off_the_rule(nodes: list[Value], names: list[str], steps: list[Step], num: Numbers,
+                  mirror: Mirror) -> list[Step]:
+    """An edge whose local derivative (the engine's) differs from its op's rule says both:
+    ``∂e/∂a = 0 in this engine; its rule b gives −3``, never the rule's formula with the
+    engine's number."""
+    if not mirror.off:
+        return steps
+    index = {v: k for k, v in enumerate(nodes)}
+    out = []
+    for s in steps:
+        if s.edge is not None and (nodes[s.edge[0]], s.edge[1]) in mirror.off:
+            v, i = nodes[s.edge[0]], s.edge[1]
+            want, d = mirror.off[(v, i)], num(v.local_grads[i])
+            formula = local_formula(v, i, names, index)
+            rule = f"its rule {formula} gives {num(want)}" if formula else (
+                f"its rule gives {num(want)}")
+            old = f"= {formula} = {d}) \u00d7 " if formula and formula != d else f"= {d}) \u00d7 "
+            if old in s.caption:
+                s = replace(s, caption=s.caption.replace(
+                    old, f"= {d} in this engine; {rule}) \u00d7 ", 1))
+        out.append(s)
     return out
 
 
