@@ -250,6 +250,9 @@ class _Reader:
         if self.split:
             out.append(f"{', '.join(self.split[:3])}: an operand in two slots of one op gets "
                        "half of what the engine's step gave it on each edge (assumed)")
+        if self.in_place and not (self.collapsed or self.split):
+            out.append(f"the chain-rule step of {', '.join(self.in_place[:3])} ran on the "
+                       "engine's own nodes, every grad put back afterwards")
         if self.failed:
             out.append(f"the chain-rule step of {', '.join(self.failed[:3])} raised an error: "
                        "its edges show nan")
