@@ -167,8 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
                    action="extend", type=_assignment, default=[],
                    help="values of the variables, e.g. --set a=2 b=-3")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="where to write the picture; its suffix (.svg, .dot, .png, .pdf) must "
-                        "match --format; '-' writes to stdout (default: graph.svg or graph.FORMAT)")
+                   help="where to write the picture (missing folders are created); its suffix "
+                        "(.svg, .dot, .png, .pdf) must match --format; '-' writes to stdout "
+                        "(default: graph.svg or graph.FORMAT)")
     p.add_argument("--format", choices=tuple(GRAPH_FORMATS),
                    help="svg (default), dot (the Graphviz source), png or pdf (vector)")
     p.add_argument("--theme", choices=GRAPH_THEMES, default="notebook",
@@ -204,13 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
     p.add_argument("--save", metavar="FILE",
-                   help="write the trained model as JSON (load it with MLP.load)")
+                   help="write the trained model as JSON (load it with MLP.load; missing "
+                        "folders are created)")
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
                         "test_accuracy, seconds, parameters")
     p.add_argument("--animate", metavar="FILE", type=Path,
                    help="record the run and write the training player: FILE.html (a page "
-                        "to scrub through), .gif (a few seconds), .pdf (a page per frame)")
+                        "to scrub through), .gif (a few seconds), .pdf (a page per frame); "
+                        "missing folders are created")
     p.add_argument("--record-every", type=_positive_int, metavar="N",
                    help="with --animate, a frame every N epochs (default: about 60 frames)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -310,6 +313,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         if out is None:
             _write_stdout(diagram, fmt)
         else:
+            _make_folders(out, "-o")
             diagram.save(out)
     except LayoutTimeoutError as e:
         raise Failure(str(e)) from None
@@ -336,10 +340,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.animate is not None:
         from micrograd_ed.cli import animate
 
+        _make_folders(args.animate, "--animate")
         player = animate.write(history, args.animate, task=task.name)
         print(f"wrote the training player to {args.animate} ({len(player.frames)} frames, "
               f"epochs {player.epochs[0]} to {player.epochs[-1]})")
     if args.save is not None:
+        _make_folders(args.save, "--save")
         model.save(args.save)
         print(f"saved the model to {args.save} (load it with "
               f"micrograd_ed.nn.MLP.load({str(args.save)!r}))")
@@ -456,6 +462,7 @@ def _write_steps(root, out: Path, max_nodes: int) -> None:
         steps = step_through(root, max_nodes=max_nodes)
     except GraphTooLargeError as e:
         raise Failure(str(e).replace("max_nodes=", "--max-nodes ")) from None
+    _make_folders(out, "-o")
     steps.save(out)
     what = "slides, one page per step" if out.suffix.lower() == ".pdf" else (
         "open it in a browser: arrow keys step, Space plays")
@@ -466,7 +473,9 @@ def _check_writable(path: str | Path, option: str) -> None:
     """Fail before any work when `path` cannot be written (the write itself is atomic).
 
     The file written is the one `path` resolves to (through symlinks), as
-    :func:`micrograd_ed.files.atomic.write_atomic` writes it.
+    :func:`micrograd_ed.files.atomic.write_atomic` writes it. Missing folders on the way are
+    created when the file is written (:func:`_make_folders`, as `demo --out` does); here
+    the nearest one that exists must be a folder we may write in.
     """
     from micrograd_ed.files.atomic import NotARegularFileError, resolve_target
 
@@ -474,12 +483,35 @@ def _check_writable(path: str | Path, option: str) -> None:
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
     try:
         real = resolve_target(path)     # the text as given: 'out/' names a folder
-    except (NotARegularFileError, FileNotFoundError, OSError) as e:
+    except FileNotFoundError:           # its folder does not exist yet
+        _check_creatable(path, option)
+        return
+    except (NotARegularFileError, OSError) as e:
         raise Failure(f"{option} {' '.join((e.strerror or str(e)).split())}") from None
     if not os.access(real.parent, os.W_OK | os.X_OK):
         raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
     if real.exists() and not os.access(real, os.W_OK):
         raise Failure(f"cannot write {option} {path}: the file is read-only")
+
+
+def _check_creatable(path: str | Path, option: str) -> None:
+    """The missing folders of `path` can be made: the nearest existing one is a writable folder."""
+    existing = Path(os.path.realpath(path)).parent
+    while not os.path.lexists(existing):
+        existing = existing.parent
+    if not existing.is_dir():
+        raise Failure(f"cannot write {option} {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise Failure(f"cannot write {option} {path}: no permission to write in {existing}")
+
+
+def _make_folders(path: str | Path, option: str) -> None:
+    """Create the missing folders of `path` (as mkdir -p, with the user's umask)."""
+    try:
+        Path(os.path.realpath(path)).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Failure(f"cannot make the folder for {option} {path}: "
+                      f"{e.strerror or e}") from None
 
 
 def _write_stdout(diagram, fmt: str) -> None:
@@ -618,7 +650,7 @@ def _utf8_text(arg: str) -> str:
     """An argument that is text (not a file name) as UTF-8, even under a C locale.
 
     Python decodes argv with the locale's encoding and keeps undecodable bytes as
-    surrogates ('\udcc3\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
+    surrogates ('\\udcc3\\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
     """
     if any("\udc80" <= ch <= "\udcff" for ch in arg):
         with contextlib.suppress(UnicodeError):

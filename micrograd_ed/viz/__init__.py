@@ -17,6 +17,8 @@ The parts, each a subpackage with its entry point re-exported here:
     compare.py compare_graphs: one expression in micrograd_ed and in PyTorch (or any engine),
                side by side, each node marked where the numbers agree
     network/   draw_network: the lecture's picture of a network
+    layers/    draw_layers, step_through_layers: the network as matrices W, b, z, a, δ with
+               the equations, drawn or stepped through (loaded on first use)
     training/  draw_training: the training player (loads matplotlib on first use)
     core/      what they share: DOT, themes, colours, backends, Diagram, PDF, pages
     inline.py  how a Value shows itself in Jupyter (the engine's display hook)
@@ -42,9 +44,11 @@ __all__ = [
     "TrainingPlayer",
     "compare_graphs",
     "draw_graph",
+    "draw_layers",
     "draw_network",
     "draw_training",
     "step_through",
+    "step_through_layers",
     "value_mimebundle",
 ]
 
@@ -57,4 +61,9 @@ def __getattr__(name: str):
         from micrograd_ed.viz import training
 
         return getattr(training, name)
+    if name in ("draw_layers", "step_through_layers"):
+        # on use: micrograd_ed.layers (the matrices) imports the checker, which draws
+        from micrograd_ed.viz import layers
+
+        return getattr(layers, name)
     raise AttributeError(f"module 'micrograd_ed.viz' has no attribute {name!r}")
