@@ -128,7 +128,7 @@ def read_graph(root: object, names: Names | None = None, *,
     notes += reader.notes()
     off = off_the_rule(list(of))
     for (m, i), want in list(off.items())[:3]:
-        notes.append(f"{m.label or 'a ' + m.op + ' node'}, operand {i + 1}: local derivative "
+        notes.append(f"{m.label or m.op + ' node'}, operand {i + 1}: local derivative "
                      f"{m.local_grads[i]:.4g}, where the rule of {m.op} gives {want:.4g}")
     if len(off) > 3:
         notes.append(f"and {len(off) - 3} more local derivatives off their rule")
@@ -159,11 +159,10 @@ def _walk(root: object, names: Names) -> list[object]:
     while ready:
         v = ready.pop()
         order.append(v)
-        for p in _operands(v, names):
+        for p in {id(p): p for p in _operands(v, names)}.values():   # (a*a: once)
             uses[id(p)] -= 1
             if uses[id(p)] == 0:
                 ready.append(p)
-                uses[id(p)] = -1                    # (a repeated operand is listed once)
     if len(order) != len(seen):
         raise ForeignGraphError(f"the graph behind this {type(root).__name__} has a cycle: "
                                 "a node is its own operand")
@@ -221,6 +220,7 @@ class _Reader:
         self.failed: list[str] = []
         self.split: list[str] = []
         self.inferred_ops = False
+        self.inferred_numbers = False
 
     def _step(self, v: object) -> object:
         return getattr(v, self.n.step, None) if self.n.step else None
@@ -244,6 +244,9 @@ class _Reader:
         out = []
         if self.inferred_ops:
             out.append("op names from the method that made each node (__mul__: *)")
+        if self.inferred_numbers:
+            out.append("no op names: each op found from its numbers (z = x + y with local "
+                       "derivatives 1, 1; z = x y with y, x; ...), '?' where none fits")
         if self.collapsed:
             out.append(f"{', '.join(self.collapsed[:3])}: an operand used twice by one op is "
                        "one edge carrying both uses (the engine keeps one copy of it)")
@@ -276,7 +279,7 @@ class _Reader:
         data, grad = self.number(v, "data"), self.number(v, "grad")
         if label is None and self.n.label:
             raw = getattr(v, self.n.label, "")
-            label = raw if isinstance(raw, str) else str(raw)
+            label = raw if isinstance(raw, str) else "" if raw is None else str(raw)
         if not ps:
             m = Value(data, label=label or "")
             m.grad = grad
@@ -286,6 +289,8 @@ class _Reader:
             slots, local = ps, self.stored_locals(v, ps)
         else:
             slots, local = self.closure_locals(v, ps, label or op)
+        if op == "?":
+            op, const = self.infer_op(data, [self.number(p, "data") for p in slots], local)
         parents = tuple(done[id(p)] for p in slots)
         if len(parents) == 1:
             m = unary(data, op, parents[0], local[0], const)
@@ -312,9 +317,23 @@ class _Reader:
         if power and arity == 1:
             return "**", float(power.group(1))
         low = text.lower()
+        if low in ("pow", "**") and arity == 1:            # the exponent from the closure
+            k = _cells(self._step(v)).get("other")
+            number = isinstance(k, (int, float)) and not isinstance(k, bool)
+            return "**", float(k) if number else None     # type: ignore[arg-type]
         if low in _SPELLINGS:
             return _SPELLINGS[low], None
         return text, None
+
+    def infer_op(self, z: float, xs: list[float],
+                 local: list[float]) -> tuple[str, float | None]:
+        """The op, for an engine that names none (microgpt's), from the numbers: the one
+        whose value and local derivatives they are exactly (``z = x + y`` with 1 and 1,
+        ``z = x y`` with y and x, ``z = e^x`` with z, ``z = x^k`` with k x^(k-1), ...)."""
+        found = _infer(z, xs, local)
+        if found[0] != "?":
+            self.inferred_numbers = True
+        return found
 
     def op_from_method(self, v: object) -> tuple[str, float | None]:
         fn = self._step(v)
@@ -545,3 +564,43 @@ def off_the_rule(nodes: list[Value]) -> dict[tuple[Value, int], float]:
             if not (d == w or abs(d - w) <= 1e-9 * max(abs(d), abs(w)) + 1e-12):
                 out[(m, i)] = w
     return out
+
+
+def _same_number(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+
+
+def _infer(z: float, xs: list[float], d: list[float]) -> tuple[str, float | None]:
+    """(op, constant) whose value and local derivatives ``z``, ``d`` are, at operands
+    ``xs``; ("?", None) when none is."""
+    eq = _same_number
+    if len(xs) == 2:
+        x, y = xs
+        if eq(z, x + y) and eq(d[0], 1.0) and eq(d[1], 1.0):
+            return "+", None
+        if eq(z, x * y) and eq(d[0], y) and eq(d[1], x):
+            return "*", None
+        return "?", None
+    if len(xs) != 1:
+        return "?", None
+    (x,), (g,) = xs, d
+    tries: list[tuple[str, float | None, float, float]] = []
+    if -700 < x < 700:
+        tries.append(("exp", None, math.exp(x), math.exp(x)))
+        tries.append(("tanh", None, math.tanh(x), 1 - math.tanh(x) ** 2))
+    if x > 0:
+        tries.append(("log", None, math.log(x), 1 / x))
+    tries.append(("relu", None, max(0.0, x), 1.0 if x > 0 else 0.0))
+    for op, c, want_z, want_d in tries:
+        if eq(z, want_z) and eq(g, want_d):
+            return op, c
+    if x != 0 and z != 0 and g != 0:                # z = x^k, dz/dx = k x^(k-1) = k z / x
+        k = g * x / z
+        try:
+            if eq(z, x ** k):
+                return "**", float(round(k)) if eq(k, round(k)) else k
+        except (ArithmeticError, ValueError):
+            pass
+        if eq(g, z / x) and not eq(z, x):       # z = c x (a constant factor, no node)
+            return "*", z / x
+    return "?", None

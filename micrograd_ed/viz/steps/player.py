@@ -137,7 +137,8 @@ def _note_foreign(nodes: list[Value], names: list[str], steps: list[Step], num: 
     steps = _off_the_rule(nodes, names, steps, num, mirror)
     first, last = steps[0], steps[-1]
     head = f"{mirror.caption()[0].upper()}{mirror.caption()[1:]}\n"
-    off = [k for k in off if not _close(nodes[k].grad, final.grad[k])]
+    # nearest the output first: where the engine's backward() first went its own way
+    off = [k for k in reversed(off) if not _close(nodes[k].grad, final.grad[k])]
     if all(v.grad == 0 for v in nodes) or not off:
         return [replace(first, caption=head + first.caption), *steps[1:]]
     shown = ", ".join(f"grad {wrap_name(names[k])} = {num(nodes[k].grad)} (its edges: "
