@@ -649,3 +649,32 @@ def test_a_sort_that_visits_twice_is_marked_where_grads_double():
     assert "b|data -3|grad 12|stale: its edges add up to 6" in nodes.values()
     assert "e|data -6|grad 3 = 2 + 1" in nodes.values()
     assert "a|data 2|grad -24 = -9 − 6|stale: its edges add up to -15" in nodes.values()
+
+
+def test_an_engine_without_backward_yet_is_drawn_before_it_has_one():
+    """Mid-lecture the learner has ops and closures but no backward(): the graph is drawn
+    with every grad unknown and each edge's local derivative from the closures."""
+
+    class Early:
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad = data, 0.0
+            self._backward = lambda: None
+            self._prev, self._op = set(_children), _op
+
+        def __mul__(self, other):
+            out = Early(self.data * other.data, (self, other), "*")
+
+            def _backward():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out._backward = _backward
+            return out
+
+    a, b = Early(3.0), Early(4.0)
+    L = a * b
+    before = fingerprint(L)
+    fig = draw_graph(L, labels={"a": a, "b": b})
+    assert fingerprint(L) == before
+    assert sorted(edge_labels(fig.source).values()) == [
+        "data 3|grad ?  (local 4)", "data 4|grad ?  (local 3)"]
+    assert "no backward() yet" in fig.source

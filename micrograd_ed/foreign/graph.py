@@ -98,7 +98,13 @@ def read_graph(root: object, names: Names | None = None, *,
         raise TypeError("read_graph reads another engine's graph; a micrograd_ed Value is "
                         "drawn as it is")
     if names is None:
-        names, notes = detect(root, **given)
+        try:
+            names, notes = detect(root, **given)
+        except NamesError:
+            if "backward" in given:
+                raise
+            names, notes = detect(root, backward=None, **given)   # not needed to draw
+            notes.append("no backward() yet (drawing does not need it)")
     elif given:
         raise TypeError(f"give either names= or keywords ({', '.join(given)}), not both")
     else:
