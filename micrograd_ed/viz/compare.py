@@ -112,7 +112,8 @@ def compare_graphs(ours: Value, theirs: object, *, name: str | None = None,
     source = "\n".join(["digraph compare {", *head, *body,
                         f'  legend [id="legend", shape=plaintext, style="", '
                         f'fontsize={th.legend_fontsize:g}, label="{legend}\\l"];',
-                        "  {rank=sink; legend;}", "}", ""])
+                        f"  a_n{len(topological_order(ours)) - 1} -> legend [style=invis];",
+                        "}", ""])
     return Comparison(source, f"micrograd_ed and {other}: {summary}", rows, th)
 
 
