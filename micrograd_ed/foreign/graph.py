@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -36,20 +35,11 @@ from dataclasses import dataclass, field, replace
 from micrograd_ed.engine import Value
 from micrograd_ed.engine.speed import binary, nary, unary
 from micrograd_ed.foreign.names import Names, NamesError, detect
+from micrograd_ed.foreign.ops import METHOD_OPS, POWER, SPELLINGS, infer, off_the_rule
 
 #: What the renderer says about a marked node of another engine's graph.
 MARK_NOTE = "grad \u2260 the sum of its edges: its engine did not add them up"
 MAX_NODES = 100_000         # a walk that finds more nodes than this is refused (a cycle?)
-
-# The op a closure was made by, from the method it was defined in (``Value.__mul__.<locals>
-# ._backward``): for engines with no op name on their nodes.
-_METHOD_OPS = {"__add__": "+", "__radd__": "+", "__mul__": "*", "__rmul__": "*",
-               "__sub__": "-", "__rsub__": "-", "__truediv__": "/", "__rtruediv__": "/",
-               "__pow__": "**", "__neg__": "neg"}
-_POWER = re.compile(r"^\*\*\s*\(?(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)\)?$")
-_SPELLINGS = {"relu": "relu", "tanh": "tanh", "exp": "exp", "log": "log", "sigmoid": "sigmoid",
-              "neg": "neg", "sin": "sin", "abs": "abs"}
-
 
 class ForeignGraphError(ValueError):
     """Another engine's graph cannot be read; the message says which node and why."""
@@ -319,7 +309,7 @@ class _Reader:
                 return raw, const if arity == 1 else None
             return "?", None
         text = str(raw).strip()
-        power = _POWER.match(text)
+        power = POWER.match(text)
         if power and arity == 1:
             return "**", float(power.group(1))
         low = text.lower()
@@ -327,8 +317,8 @@ class _Reader:
             k = _cells(self._step(v)).get("other")
             number = isinstance(k, (int, float)) and not isinstance(k, bool)
             return "**", float(k) if number else None     # type: ignore[arg-type]
-        if low in _SPELLINGS:
-            return _SPELLINGS[low], None
+        if low in SPELLINGS:
+            return SPELLINGS[low], None
         return text, None
 
     def infer_op(self, z: float, xs: list[float],
@@ -336,7 +326,7 @@ class _Reader:
         """The op, for an engine that names none (microgpt's), from the numbers: the one
         whose value and local derivatives they are exactly (``z = x + y`` with 1 and 1,
         ``z = x y`` with y and x, ``z = e^x`` with z, ``z = x^k`` with k x^(k-1), ...)."""
-        found = _infer(z, xs, local)
+        found = infer(z, xs, local)
         if found[0] != "?":
             self.inferred_numbers = True
         return found
@@ -348,7 +338,7 @@ class _Reader:
         if len(parts) < 2:
             return "", None
         method = parts[-2].rsplit(".", 1)[-1]
-        op = _METHOD_OPS.get(method) or _SPELLINGS.get(method.lower(), "")
+        op = METHOD_OPS.get(method) or SPELLINGS.get(method.lower(), "")
         if not op:
             return "", None
         self.inferred_ops = True
@@ -527,86 +517,3 @@ def mirror_of(root: object, names: Names | None = None,
     except NamesError as exc:
         raise TypeError(f"{who} expects a Value, got {type(root).__name__}, which is not "
                         f"the root of another engine's graph either: {exc}") from None
-
-
-# ------------------------------------------------------------ the op's own rule
-_UNARY_RULES = ("tanh", "exp", "log", "sigmoid", "relu", "sin", "abs")
-_BINARY = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
-           "/": lambda x, y: x / y, "**": lambda x, y: x ** y}
-
-
-def rule_locals(m: Value) -> tuple[float, ...] | None:
-    """The local derivatives micrograd_ed's own op table gives node ``m``'s op at its
-    operands' values, one per slot; None for an op it does not know there."""
-    ps, op, c = m.parents, m.op, m.const
-    xs = [Value(float(p.data)) for p in ps]
-    try:
-        if op in _BINARY and len(xs) == 2 and c is None:
-            z = _BINARY[op](xs[0], xs[1])
-        elif op in _BINARY and len(xs) == 1 and c is not None:
-            z = _BINARY[op](xs[0], float(c))
-        elif op == "neg" and len(xs) == 1:
-            z = -xs[0]
-        elif op in _UNARY_RULES and len(xs) == 1 and c is None:
-            z = getattr(xs[0], op)()
-        else:
-            return None
-    except (ArithmeticError, ValueError, TypeError):
-        return None
-    local = tuple(float(d) for d in z.local_grads)
-    return local if len(local) == len(ps) else None
-
-
-def off_the_rule(nodes: list[Value]) -> dict[tuple[Value, int], float]:
-    """(node, slot) -> the rule's local derivative, where the engine's differs from it."""
-    out = {}
-    for m in nodes:
-        if not m.op:
-            continue
-        want = rule_locals(m)
-        if want is None:
-            continue
-        for i, (d, w) in enumerate(zip(m.local_grads, want)):
-            if not (d == w or abs(d - w) <= 1e-9 * max(abs(d), abs(w)) + 1e-12):
-                out[(m, i)] = w
-    return out
-
-
-def _same_number(a: float, b: float) -> bool:
-    return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
-
-
-def _infer(z: float, xs: list[float], d: list[float]) -> tuple[str, float | None]:
-    """(op, constant) whose value and local derivatives ``z``, ``d`` are, at operands
-    ``xs``; ("?", None) when none is."""
-    eq = _same_number
-    if len(xs) == 2:
-        x, y = xs
-        if eq(z, x + y) and eq(d[0], 1.0) and eq(d[1], 1.0):
-            return "+", None
-        if eq(z, x * y) and eq(d[0], y) and eq(d[1], x):
-            return "*", None
-        return "?", None
-    if len(xs) != 1:
-        return "?", None
-    (x,), (g,) = xs, d
-    tries: list[tuple[str, float | None, float, float]] = []
-    if -700 < x < 700:
-        tries.append(("exp", None, math.exp(x), math.exp(x)))
-        tries.append(("tanh", None, math.tanh(x), 1 - math.tanh(x) ** 2))
-    if x > 0:
-        tries.append(("log", None, math.log(x), 1 / x))
-    tries.append(("relu", None, max(0.0, x), 1.0 if x > 0 else 0.0))
-    for op, c, want_z, want_d in tries:
-        if eq(z, want_z) and eq(g, want_d):
-            return op, c
-    if x != 0 and z != 0 and g != 0:                # z = x^k, dz/dx = k x^(k-1) = k z / x
-        k = g * x / z
-        try:
-            if eq(z, x ** k):
-                return "**", float(round(k)) if eq(k, round(k)) else k
-        except (ArithmeticError, ValueError):
-            pass
-        if eq(g, z / x) and not eq(z, x):       # z = c x (a constant factor, no node)
-            return "*", z / x
-    return "?", None
