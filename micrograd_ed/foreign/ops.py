@@ -16,9 +16,8 @@ import re
 
 from micrograd_ed.engine import Value
 
-# The op a closure was made by, from the method it was defined in (``Value.__mul__.<locals>
-# ._backward``): for engines with no op name on their nodes.
-#: The op of a closure made in each method (for engines that keep no op names).
+#: The op of a closure made in each method (``Value.__mul__.<locals>._backward``: ``*``),
+#: for engines that keep no op names.
 METHOD_OPS = {"__add__": "+", "__radd__": "+", "__mul__": "*", "__rmul__": "*",
                "__sub__": "-", "__rsub__": "-", "__truediv__": "/", "__rtruediv__": "/",
                "__pow__": "**", "__neg__": "neg"}
