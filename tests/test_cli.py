@@ -156,7 +156,7 @@ def test_graph_unwritable_outputs_fail_cleanly(tmp_path):
     done = run("graph", "a*2", "--set", "a=1", "-o", "folder.svg", cwd=tmp_path)
     assert_one_line_error(done, 1, "is a folder")
     done = run("graph", "a*2", "--set", "a=1", "-o", "g.jpg", cwd=tmp_path)
-    assert_one_line_error(done, 2, ".svg, .dot, .png or .pdf")
+    assert_one_line_error(done, 2, ".svg, .dot, .png, .pdf or .tex")
     done = run("graph", "a*2", "--set", "a=1", "-o", "g.svg", "--format", "dot", cwd=tmp_path)
     assert_one_line_error(done, 2, "--format")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.svg", "plain"]

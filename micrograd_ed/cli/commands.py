@@ -3,10 +3,10 @@
     micrograd-ed demo [--out DIR]
     micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png|pdf]
                      [--theme notebook|slide|print]
-    micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf]
+    micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf | -o chain.tex]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
-    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
+    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR|FILE.tex|FILE.pdf] [--paper a4]
 
 Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
 stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
@@ -33,8 +33,9 @@ from micrograd_ed import __version__
 from micrograd_ed.engine import ops
 
 PROG = "micrograd-ed"
-GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png", "pdf": ".pdf"}
-_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
+GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png", "pdf": ".pdf", "tex": ".tex"}
+_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf",
+                  ".tex": "tex"}
 GRAPH_THEMES = ("notebook", "slide", "print")  # micrograd_ed.viz.core.themes.THEMES
 
 
@@ -168,10 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="values of the variables, e.g. --set a=2 b=-3")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="where to write the picture (missing folders are created); its suffix "
-                        "(.svg, .dot, .png, .pdf) must match --format; '-' writes to stdout "
+                        "(.svg, .dot, .png, .pdf, .tex) must match --format; '-' writes to "
+                        "stdout "
                         "(default: graph.svg or graph.FORMAT)")
     p.add_argument("--format", choices=tuple(GRAPH_FORMATS),
-                   help="svg (default), dot (the Graphviz source), png or pdf (vector)")
+                   help="svg (default), dot (the Graphviz source), png, pdf (vector) or tex "
+                        "(a standalone TikZ picture for pdflatex)")
     p.add_argument("--theme", choices=GRAPH_THEMES, default="notebook",
                    help="notebook (default), slide (large type for a 16:9 slide) or print "
                         "(greyscale-safe: negative gradients dashed)")
@@ -182,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", action="store_true",
                    help="write the backprop step-through instead: a self-contained player "
                         "(-o chain.html, the default steps.html) or slides, one page per step "
-                        "(-o chain.pdf)")
+                        "(-o chain.pdf; -o chain.tex: a Beamer deck, one overlay per step)")
     p.set_defaults(run=cmd_graph)
 
     names = ", ".join(TASKS)
@@ -236,8 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "worksheet", parents=[debug], help="write a backprop worksheet and its answer key",
         description="Write a backprop exercise: worksheet.svg (the graph with numbered blanks "
-                    "to fill in), answers.svg (the same, filled in), their PDFs when the "
-                    "renderer can write PDF, and worksheet.json (inputs, steps, blanks and "
+                    "to fill in), answers.svg (the same, filled in), the handouts "
+                    "worksheet.pdf/.tex and answers.pdf/.tex (A4 or Letter pages: name field, "
+                    "instructions, the graph, room to work, answer boxes), and worksheet.json "
+                    "(inputs, steps, blanks and "
                     "answers). Levels: 1 a chain of + and *; 2 fan-out and reuse; 3 tanh, "
                     "exp, log, sigmoid; 4 one neuron with a loss; 5 a 2-2-1 network. The same "
                     "level and seed give the same files.",
@@ -245,8 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=_level, required=True, metavar="1..5",
                    help="1 chain, 2 reuse, 3 functions, 4 neuron + loss, 5 2-2-1 network")
     p.add_argument("--seed", type=_seed, default=0, help="which sheet of the level (default 0)")
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("worksheet"),
-                   help="folder for the files, created if missing (default: ./worksheet/)")
+    p.add_argument("--out", metavar="DIR|FILE.tex|FILE.pdf", type=Path,
+                   default=Path("worksheet"),
+                   help="folder for the files, created if missing (default: ./worksheet/); "
+                        "or a .tex or .pdf file name: the handout there, its key beside it "
+                        "(FILE-answers.tex)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size of the handouts (default a4)")
     p.set_defaults(run=cmd_worksheet)
     return parser
 
@@ -387,10 +397,11 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 def cmd_worksheet(args: argparse.Namespace) -> int:
     from micrograd_ed.teach.worksheet import make_worksheet, pdf_supported
 
-    if args.out.exists() and not args.out.is_dir():
+    handout = args.out.suffix.lower() in (".tex", ".pdf") and not args.out.is_dir()
+    if args.out.exists() and not args.out.is_dir() and not handout:
         raise Failure(f"--out {args.out} exists and is not a folder")
     sheet = make_worksheet(args.level, args.seed)
-    paths = sheet.save(args.out)
+    paths = sheet.save(args.out, args.paper)
     print(f"worksheet level {sheet.level}, seed {sheet.seed}: {len(sheet.steps)} steps, "
           f"{len(sheet.blanks)} blanks")
     print("wrote " + ", ".join(str(p) for p in paths))
@@ -431,7 +442,7 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     path = Path(output)
     from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
     if from_suffix is None:
-        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot, .png or .pdf"
+        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot, .png, .pdf or .tex"
         raise UsageError(f"-o {output}: the file name must end in {want}")
     if fmt is not None and fmt != from_suffix:
         raise UsageError(f"-o {output} is a .{from_suffix} file name but --format is {fmt}")
@@ -449,9 +460,9 @@ def _steps_output(output: str | None, fmt: str | None) -> Path:
         raise UsageError(f"-o {output}: --steps writes a file; give a name ending in .html "
                          "or .pdf")
     path = Path(output)
-    if path.suffix.lower() not in (".html", ".htm", ".pdf"):
+    if path.suffix.lower() not in (".html", ".htm", ".pdf", ".tex"):
         raise UsageError(f"-o {output}: with --steps the file name must end in .html (the "
-                         "player) or .pdf (slides)")
+                         "player), .pdf (slides) or .tex (a Beamer deck)")
     return path
 
 
@@ -464,8 +475,9 @@ def _write_steps(root, out: Path, max_nodes: int) -> None:
         raise Failure(str(e).replace("max_nodes=", "--max-nodes ")) from None
     _make_folders(out, "-o")
     steps.save(out)
-    what = "slides, one page per step" if out.suffix.lower() == ".pdf" else (
-        "open it in a browser: arrow keys step, Space plays")
+    what = {".pdf": "slides, one page per step",
+            ".tex": "a Beamer deck, one overlay per step: pdflatex it"}.get(
+        out.suffix.lower(), "open it in a browser: arrow keys step, Space plays")
     print(f"{len(steps)} steps through {root.label or 'the result'} ({what})")
 
 
@@ -516,7 +528,8 @@ def _make_folders(path: str | Path, option: str) -> None:
 
 def _write_stdout(diagram, fmt: str) -> None:
     """The picture on stdout in its own encoding (UTF-8), whatever the terminal's is."""
-    text = diagram.source if fmt == "dot" else diagram.svg()
+    text = (diagram.source if fmt == "dot" else diagram.tex() if fmt == "tex" else
+            diagram.svg())
     text = text if text.endswith("\n") else text + "\n"
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)

@@ -14,6 +14,8 @@ The parts, each a subpackage with its entry point re-exported here:
 
     graph/     draw_graph: the computation graph, values and gradients on every edge
     steps/     step_through: backprop one step at a time (player, HTML page, slides)
+    compare.py compare_graphs: one expression in micrograd_ed and in PyTorch (or any engine),
+               side by side, each node marked where the numbers agree
     network/   draw_network: the lecture's picture of a network
     layers/    draw_layers, step_through_layers: the network as matrices W, b, z, a, δ with
                the equations, drawn or stepped through (loaded on first use)
@@ -22,6 +24,7 @@ The parts, each a subpackage with its entry point re-exported here:
     inline.py  how a Value shows itself in Jupyter (the engine's display hook)
 """
 
+from micrograd_ed.viz.compare import Comparison, compare_graphs
 from micrograd_ed.viz.core.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
 from micrograd_ed.viz.core.diagram import Diagram
 from micrograd_ed.viz.graph.draw import GraphTooLargeError, StaleGradientWarning, draw_graph
@@ -30,6 +33,7 @@ from micrograd_ed.viz.network.draw import draw_network
 from micrograd_ed.viz.steps.player import Steps, step_through
 
 __all__ = [
+    "Comparison",
     "Diagram",
     "GraphTooLargeError",
     "LayoutTimeoutError",
@@ -38,6 +42,7 @@ __all__ = [
     "StaleGradientWarning",
     "Steps",
     "TrainingPlayer",
+    "compare_graphs",
     "draw_graph",
     "draw_layers",
     "draw_network",
