@@ -43,11 +43,11 @@ def test_pytorch_example_prints_what_it_says(tmp_path, monkeypatch):
 
 def test_the_figure_is_what_the_script_draws(tmp_path):
     pytest.importorskip("micrograd.engine")
-    assert "(diagrams/micrograd_graph.svg)" in SECTION
-    done = subprocess.run([sys.executable, str(ROOT / "diagrams" / "draw_micrograd.py"),
+    assert "(diagrams/foreign/micrograd_graph.svg)" in SECTION
+    done = subprocess.run([sys.executable, str(ROOT / "diagrams" / "foreign" / "draw_micrograd.py"),
                            str(tmp_path), "--dot-only"], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     fresh = (tmp_path / "micrograd_graph.dot").read_text(encoding="utf-8")
-    assert fresh == (ROOT / "diagrams" / "micrograd_graph.dot").read_text(encoding="utf-8")
+    assert fresh == (ROOT / "diagrams" / "foreign" / "micrograd_graph.dot").read_text(encoding="utf-8")
     assert "grad 10 = 6 + 2 + 2" in fresh

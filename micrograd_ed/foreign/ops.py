@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from micrograd_ed.engine import Value
+from micrograd_ed.engine import Value, ops
 
 #: The op of a closure made in each method (``Value.__mul__.<locals>._backward``: ``*``),
 #: for engines that keep no op names.
@@ -24,11 +24,12 @@ METHOD_OPS = {"__add__": "+", "__radd__": "+", "__mul__": "*", "__rmul__": "*",
 #: micrograd's op text for a power: ``**2``.
 POWER = re.compile(r"^\*\*\s*\(?(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)\)?$")
 #: Other engines' spellings of unary ops (lower-cased) -> micrograd_ed's op name.
-SPELLINGS = {"relu": "relu", "tanh": "tanh", "exp": "exp", "log": "log", "sigmoid": "sigmoid",
-              "neg": "neg", "sin": "sin", "abs": "abs"}
+#: (The unary ops are the op table's rows: a row added there is known here too.)
+SPELLINGS = {name.replace("_", ""): name for name in ops.UNARY}
 
 
-_UNARY_RULES = ("tanh", "exp", "log", "sigmoid", "relu", "sin", "abs")
+_UNARY_RULES = tuple(name for name, op in ops.UNARY.items()       # ops without a parameter
+                     if op.scalar is not None and "{k}" not in op.forward)
 _BINARY = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
            "/": lambda x, y: x / y, "**": lambda x, y: x ** y}
 

@@ -25,17 +25,16 @@ import math
 import re
 from collections.abc import Mapping
 
-from micrograd_ed.engine import Value
+from micrograd_ed.engine import Value, ops
 from micrograd_ed.engine.speed import binary, nary, unary
 from micrograd_ed.foreign.graph import ForeignGraphError, Mirror
 
 #: PyTorch backward node -> micrograd_ed's op name ("rsub": c - x, PyTorch's own name).
 OPS = {"AddBackward0": "+", "AddBackward1": "+", "SubBackward0": "-", "SubBackward1": "-",
        "MulBackward0": "*", "MulBackward1": "*", "DivBackward0": "/", "DivBackward1": "/",
-       "PowBackward0": "**", "PowBackward1": "**", "NegBackward0": "neg",
-       "TanhBackward0": "tanh", "ExpBackward0": "exp", "LogBackward0": "log",
-       "SigmoidBackward0": "sigmoid", "ReluBackward0": "relu", "RsubBackward1": "rsub",
-       "SinBackward0": "sin", "AbsBackward0": "abs", "SqrtBackward0": "sqrt"}
+       "PowBackward0": "**", "PowBackward1": "**", "RsubBackward1": "rsub",
+       # the op table's unary rows under PyTorch's names: tanh -> TanhBackward0, ...
+       **{f"{name.title().replace('_', '')}Backward0": name for name in ops.UNARY}}
 FREED = ("PyTorch freed this graph's saved values when backward() ran on it; draw it before "
          "backward(), or call backward(retain_graph=True)")
 
