@@ -121,8 +121,9 @@ class GradcheckResult:
         for name, a, n, e in zip(self.labels, self.analytic, self.numeric, self.abs_errors):
             flag = "" if e <= self.atol + self.rtol * abs(n) else "  <-- mismatch"
             lines.append(f"  {name:<12} {a:>14.8g} {n:>14.8g} {e:>10.3g}{flag}")
-        if self.labels:
-            lines.append(f"  worst input: {self.labels[self.worst]}")
+        if self.labels:       # by error over tolerance, not by the largest error
+            where = "closest to its tolerance" if self.ok else "furthest past its tolerance"
+            lines.append(f"  input {where}: {self.labels[self.worst]}")
         return "\n".join(lines)
 
 

@@ -46,6 +46,8 @@ from micrograd_ed.engine.messages import check_real_array
 from micrograd_ed.engine.parameters import ParameterArray, arrays_of
 from micrograd_ed.engine.stacked import stack
 from micrograd_ed.files.models import (
+    MAX_LAYERS,
+    MAX_NEURONS,
     MAX_PARAMETERS,
     ModelFileError,
     StateDictError,
@@ -253,6 +255,15 @@ class Module:
         raise NotImplementedError(f"{cls.__name__} does not define parameter_count()")
 
     @classmethod
+    def unit_count(cls, config: Mapping[str, Any]) -> tuple[int, int]:
+        """How many layers and neurons the (checked) config `config` builds.
+
+        Each is an object with its own cost beyond its parameters', so a file is capped
+        on these too (serialize.MAX_LAYERS, serialize.MAX_NEURONS).
+        """
+        raise NotImplementedError(f"{cls.__name__} does not define unit_count()")
+
+    @classmethod
     def _check_config_fields(cls, config: Mapping[str, Any]) -> None:
         """Only the fields :meth:`config` writes; the required ones present."""
         for key in config:
@@ -304,6 +315,14 @@ class Module:
             raise ModelFileError(
                 f"{where}: the config fields {fields} describe {_count(count)} parameters "
                 f"but the state has {len(state):,}; the file is corrupted")
+        layers, neurons = klass.unit_count(config)
+        for n, what, cap, cap_name in ((layers, "layers", MAX_LAYERS, "MAX_LAYERS"),
+                                       (neurons, "neurons", MAX_NEURONS, "MAX_NEURONS")):
+            if n > cap:
+                raise ModelFileError(
+                    f"{where}: the config fields {fields} describe {_a(name)} with "
+                    f"{_count(n)} {what}, more than micrograd_ed builds from a file "
+                    f"(serialize.{cap_name} = {cap:,}); nothing was built")
         try:
             model = klass.from_config(config)
         except (TypeError, ValueError) as e:
@@ -462,6 +481,11 @@ class Neuron(Module):
             canonical_activation(config["activation"])
         return _check_count(config.get("nin"), "nin", cls.__name__) + 1
 
+    @classmethod
+    def unit_count(cls, config: Mapping[str, Any]) -> tuple[int, int]:
+        """One neuron, in no layer."""
+        return 0, 1
+
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r})"
 
@@ -525,6 +549,11 @@ class Layer(Module):
         nin = _check_count(config.get("nin"), "nin", "Layer")
         return (nin + 1) * _check_count(config.get("nout"), "nout", "Layer")
 
+    @classmethod
+    def unit_count(cls, config: Mapping[str, Any]) -> tuple[int, int]:
+        """One layer of nout neurons."""
+        return 1, config["nout"]
+
     def __repr__(self) -> str:
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
 
@@ -583,6 +612,11 @@ class MLP(Module):
         nin = _check_count(config.get("nin"), "nin", "MLP")
         sizes = _check_sizes(config.get("sizes"))
         return sum((fan_in + 1) * width for fan_in, width in zip([nin, *sizes[:-1]], sizes))
+
+    @classmethod
+    def unit_count(cls, config: Mapping[str, Any]) -> tuple[int, int]:
+        """len(sizes) layers of sum(sizes) neurons."""
+        return len(config["sizes"]), sum(config["sizes"])
 
     def __repr__(self) -> str:
         return (f"MLP(nin={self.nin}, sizes={self.sizes}, activation={self.activation!r}, "

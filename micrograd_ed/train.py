@@ -117,7 +117,7 @@ def _scores(outs: list[Value]) -> np.ndarray:
 # ------------------------------------------------------ predict, accuracy
 def predict_scores(model: Any, X: object) -> np.ndarray:
     """The model's raw outputs for every row of X, as an (n, k) array (one batched pass)."""
-    X = _check_X(X, model, "predict")
+    X = _check_X(X, model, "predict", empty_ok=True)
     with paused_gc():       # the graph has no cycles: see micrograd_ed.engine.memory
         return _scores(_as_list(model(X)))
 
@@ -188,7 +188,7 @@ def _task(model: Any, loss: str | LossFn | None, y: np.ndarray) -> _Task:
     return _Task(LOSSES[loss], loss, threshold, _outputs(model))
 
 
-def _check_X(X: object, model: Any, where: str) -> np.ndarray:
+def _check_X(X: object, model: Any, where: str, empty_ok: bool = False) -> np.ndarray:
     try:
         X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as e:
@@ -196,6 +196,9 @@ def _check_X(X: object, model: Any, where: str) -> np.ndarray:
                else " ".join(str(e).split()))
         raise ValueError(f"{where}: X must be a table of numbers (samples, features); "
                          f"{why}") from None
+    if not empty_ok and X.ndim in (1, 2) and len(X) == 0:
+        raise ValueError(f"{where}: X is empty (0 samples): there is nothing to learn from "
+                         f"or score; give at least one row")
     if X.ndim != 2:
         raise ValueError(f"{where}: X must be 2-D (samples, features), got shape {X.shape}")
     nin = getattr(model, "nin", X.shape[1])
@@ -253,17 +256,38 @@ def _evaluate(model: Any, X: np.ndarray, y: np.ndarray, task: _Task,
     return float(total), _accuracy(scores, y, task.threshold)
 
 
+class _NoBar:
+    """The progress bar's methods that fit calls, doing nothing (progress=False)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def set_description(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    set_postfix = update = set_description
+
+
 def _progress_bar(total: int, enabled: bool) -> Any:
     """tqdm.auto's bar (a widget in notebooks that have ipywidgets, text elsewhere).
 
     tqdm warns when a notebook lacks ipywidgets; we fall back to the text bar silently.
+    No thread: tqdm starts a monitor thread with its first bar, even a disabled one, so
+    there is no tqdm at all without progress, and our bar class turns the monitor off
+    (a class attribute of our subclass, not a change to tqdm's own).
     """
+    if not enabled:
+        return _NoBar()
     from tqdm import TqdmWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TqdmWarning)
         from tqdm.auto import tqdm
-    return tqdm(total=total, disable=not enabled, unit="batch", leave=True)
+    bar = type("ProgressBar", (tqdm,), {"monitor_interval": 0})
+    return bar(total=total, unit="batch", leave=True)
 
 
 def fit(model: Any, X: object, y: object, *, loss: str | LossFn | None = None,

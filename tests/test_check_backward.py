@@ -14,7 +14,8 @@ def test_a_correct_backward_passes():
     r = check_backward(s.correct_backward)
     assert r.ok, str(r)
     assert r.first_failure is None and r.hint == ""
-    assert "17 of 17 graphs right" in str(r)
+    n = len(r.cases)
+    assert n >= 30 and f"{n} of {n} graphs right" in str(r)
 
 
 def test_recursive_topological_sort_gets_the_recursion_hint():
@@ -29,18 +30,20 @@ def test_recursive_topological_sort_gets_the_recursion_hint():
 
 def test_overwriting_gets_the_plus_equals_hint():
     r = check_backward(s.overwriting_backward)
-    f = r.first_failure
-    assert f.name == "subtract and divide" and f.node == "b"
-    assert "share of one use only" in r.hint and "`+=`, not `=`" in r.hint
+    assert r.first_failure.name == "a * a" and "`+=`, not `=`" in r.hint
+    f = next(c for c in r.cases if c.name == "subtract and divide")
+    assert not f.ok and f.node == "b"
+    assert "share of one use only" in f.hint and "`+=`, not `=`" in f.hint
 
 
 def test_breadth_first_gets_the_order_hint():
     r = check_backward(s.breadth_first_backward)
-    f = r.first_failure
-    assert [c.name for c in r.cases if not c.ok] == ["diamond"]
+    # fan-out fails too since the graphs are also built with their operands swapped
+    assert [c.name for c in r.cases if not c.ok] == ["fan-out", "diamond"]
+    f = next(c for c in r.cases if c.name == "diamond")
     assert f.node == "a" and (f.expected, f.got) == (3.0, 2.0)
-    assert "before all of b's 2 users" in r.hint and "not breadth-first" in r.hint
-    assert "grad a = x × grad b = 2 × 1.5 = 3" in str(r)
+    assert "before all of b's 2 users" in f.hint and "not breadth-first" in f.hint
+    assert "grad a = x × grad b = 2 × 1.5 = 3" in f.explanation
 
 
 def test_missing_seed_gets_the_seed_hint():
@@ -56,7 +59,7 @@ def test_missing_upstream_factor_gets_the_chain_rule_hint():
 
 def test_parents_as_a_set_gets_the_same_op_hint():
     r = check_backward(s.set_of_parents_backward)
-    assert r.first_failure.name == "a + a"
+    assert r.first_failure.name == "a * a"
     assert "never a set or dict" in r.hint
 
 

@@ -26,8 +26,8 @@ def test_micrograd_fails_only_the_deep_chain_with_the_recursion_message():
     limit = sys.getrecursionlimit()
     r = check_engine(MicroValue)
     assert sys.getrecursionlimit() == limit          # restored
-    assert not r.ok
-    assert [c.name for c in r.failed] == ["deep chain (5,000)"]
+    assert not r.ok and r.gradients_ok and not r.failed
+    assert [c.name for c in r.limits] == ["deep chain (5,000)"]
     msg = r.case("deep chain").message
     assert "RecursionError" in msg and "topological sort recurses" in msg
     assert "default recursion limit (1,000)" in msg

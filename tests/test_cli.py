@@ -149,16 +149,17 @@ def test_graph_bad_set_values_are_usage_errors(tmp_path, assignment, part):
 
 
 def test_graph_unwritable_outputs_fail_cleanly(tmp_path):
-    done = run("graph", "a*2", "--set", "a=1", "-o", "no/such/dir/g.svg", cwd=tmp_path)
-    assert_one_line_error(done, 1, "does not exist")
+    (tmp_path / "plain").write_text("x")           # missing folders are made; not through this
+    done = run("graph", "a*2", "--set", "a=1", "-o", "plain/dir/g.svg", cwd=tmp_path)
+    assert_one_line_error(done, 1, "Not a directory")
     (tmp_path / "folder.svg").mkdir()
     done = run("graph", "a*2", "--set", "a=1", "-o", "folder.svg", cwd=tmp_path)
     assert_one_line_error(done, 1, "is a folder")
     done = run("graph", "a*2", "--set", "a=1", "-o", "g.jpg", cwd=tmp_path)
-    assert_one_line_error(done, 2, ".svg, .dot, .png or .pdf")
+    assert_one_line_error(done, 2, ".svg, .dot, .png, .pdf or .tex")
     done = run("graph", "a*2", "--set", "a=1", "-o", "g.svg", "--format", "dot", cwd=tmp_path)
     assert_one_line_error(done, 2, "--format")
-    assert [p.name for p in tmp_path.iterdir()] == ["folder.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.svg", "plain"]
     assert list((tmp_path / "folder.svg").iterdir()) == []
 
 
@@ -257,9 +258,10 @@ def test_train_bad_options_are_usage_errors(tmp_path, args, part):
     assert_one_line_error(run("train", "xor", *args, cwd=tmp_path), 2, part)
 
 
-def test_train_save_to_a_missing_folder_fails_before_training(tmp_path):
+def test_train_save_through_a_file_fails_before_training(tmp_path):
+    (tmp_path / "nope").write_text("x")            # a missing folder would be made
     done = run("train", "xor", "--save", "nope/m.json", cwd=tmp_path)
-    assert_one_line_error(done, 1, "does not exist")
+    assert_one_line_error(done, 1, "Not a directory")
     assert "epoch" not in done.stderr.split("error:")[0]
 
 

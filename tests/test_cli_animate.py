@@ -45,16 +45,17 @@ def test_animate_as_gif_and_pdf(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("target, part", [
-    ("missing/run.html", "missing does not exist"),
+    ("plain.txt/run.html", "Not a directory"),     # a missing folder would be made
     ("folder.html", "it is a folder"),
 ])
 def test_an_unwritable_target_fails_before_training(tmp_path, target, part):
     (tmp_path / "folder.html").mkdir()
+    (tmp_path / "plain.txt").write_text("x")
     done = run("train", "moons", "--animate", target, cwd=tmp_path)
     assert_one_line_error(done, 1, "--animate", part)
     assert done.stdout == ""                       # nothing trained, nothing printed
     assert "batch" not in done.stderr              # no progress bar: training never started
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.html", "plain.txt"]
     assert list((tmp_path / "folder.html").iterdir()) == []
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -74,29 +76,37 @@ def test_root_replacing_a_users_file_keeps_its_owner(tmp_path):
     assert (st.st_uid, st.st_gid) == (65534, 65534) and target.read_text() == "new"
 
 
-def _as_nobody(fn) -> str:
-    """Run fn() in a forked child as user nobody (when root); return what it printed."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:                                    # the child
-        os.close(read)
-        try:
-            if ROOT:
-                os.setgid(65534)
-                os.setuid(65534)
-            out = fn()
-        except BaseException as e:                  # report everything to the parent
-            out = f"{type(e).__name__}: {e}"
-        os.write(write, out.encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read) as f:
-        text = f.read()
-    os.waitpid(pid, 0)
-    return text
+def _as_nobody(code: str) -> str:
+    """Run Python `code` in a new process as user nobody (when root); what it printed.
+
+    A new process (subprocess: fork + exec at once), never os.fork of this one: the test
+    process has threads, and forking it may deadlock the child (3.12+ warns). The child
+    starts as us, loads micrograd_ed.files and writes once (so every module it needs is
+    loaded while it may still read this Python's files), then becomes nobody and runs `code`.
+    """
+    drop = ("import os, tempfile\n"
+            "from micrograd_ed.files import write_atomic\n"
+            "with tempfile.TemporaryDirectory() as d:\n"
+            "    write_atomic(os.path.join(d, 'warm.json'), 'x')\n")
+    if ROOT:
+        drop += "os.setgroups([]); os.setgid(65534); os.setuid(65534)\n"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-c", drop + code], capture_output=True, text=True,
+                          cwd="/", env=env, timeout=120)
+    return done.stdout + done.stderr
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+ATTEMPT = """
+from micrograd_ed.files import write_atomic
+try:
+    write_atomic({target!r}, "new")
+    print("written")
+except BaseException as e:
+    print(f"{{type(e).__name__}}: {{e}}")
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_a_read_only_file_is_refused_like_open_refuses_it():
     """A replace needs only the folder's permission: a 0444 file was silently replaced."""
     with tempfile.TemporaryDirectory() as folder:
@@ -107,11 +117,29 @@ def test_a_read_only_file_is_refused_like_open_refuses_it():
         if ROOT:
             os.chown(target, 65534, 65534)
 
-        def attempt() -> str:
-            write_atomic(target, "new")
-            return "written"
-        said = _as_nobody(attempt)
+        said = _as_nobody(ATTEMPT.format(target=str(target)))
         assert said.startswith("PermissionError") and "locked.json" in said, said
         assert "read-only" in said
         assert target.read_text() == "old" and _leftovers(folder) == []
         assert stat.S_IMODE(os.stat(target).st_mode) == 0o444
+
+
+def test_running_as_another_user_does_not_fork_this_threaded_process():
+    """Python 3.12+ warns (DeprecationWarning) when a process with threads calls os.fork:
+    the child may deadlock. The suite has threads (Playwright, tqdm), so the check above runs
+    its child as a new process instead of a fork."""
+    import threading
+    import warnings
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            said = _as_nobody("print('ran')")
+    finally:
+        stop.set()
+        thread.join()
+    assert said.strip() == "ran"
+    assert [str(w.message) for w in caught if "fork" in str(w.message)] == []

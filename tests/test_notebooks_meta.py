@@ -22,6 +22,7 @@ EXPECTED = [
     "06_xor_needs_a_hidden_layer.ipynb",
     "07_moons_classifier.ipynb",
     "08_digits.ipynb",
+    "09_backprop_in_matrix_form.ipynb",
 ]
 NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 MAX_BYTES = 300_000

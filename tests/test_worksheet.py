@@ -144,7 +144,8 @@ def test_answers_figure_shows_the_numbers(tmp_path):
     key = _texts((tmp_path / "answers.svg").read_text())
     from micrograd_ed.check.figure import fig_num
     for k, b in enumerate(sheet.blanks, start=1):
-        assert f"{b.quantity} {fig_num(b.answer)}   ({k})" in key
+        minus = fig_num(b.answer).replace("-", "\u2212")     # one minus sign on the page
+        assert f"{b.quantity} {minus}   ({k})" in key
 
 
 def test_worksheet_builds_with_any_value_class():

@@ -20,16 +20,22 @@ from __future__ import annotations
 
 import math
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from micrograd_ed.check.cases import Case, engine_cases
+from micrograd_ed.check import findings
+from micrograd_ed.check.budget import DEFAULT_SECONDS, CaseTimeout, check_seconds, time_budget
+from micrograd_ed.check.cases import LIMIT, Case, engine_cases
 from micrograd_ed.check.compare import reference
 from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
 from micrograd_ed.check.guard import StudentError, default_recursion_limit, safe_repr, student_error
 from micrograd_ed.check.hints import grad_hint
+from micrograd_ed.check.order import forward_order, listed_twice
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.engine.memory import paused_gc
+
+RUNS = 20          # fresh graphs per case (see compare.RUNS)
 
 
 @dataclass
@@ -47,6 +53,8 @@ class BackwardCase:
     explanation: str = ""
     hint: str = ""
     error: StudentError | None = field(default=None, repr=False)
+    timed_out: bool = False         # ran out of its time budget
+    skipped: bool = False           # not run, after an earlier graph ran out of time
 
 
 @dataclass
@@ -99,27 +107,76 @@ class BackwardReport:
 
 
 def check_backward(fn: Callable[[Value], object], *, atol: float = 1e-9,
-                   rtol: float = 1e-6) -> BackwardReport:
+                   rtol: float = 1e-6, time_limit: float | None = DEFAULT_SECONDS,
+                   runs: int = RUNS) -> BackwardReport:
     """Run ``fn(root)`` on every graded graph and compare each node's grad with
-    ``Value.backward()``'s; see the module's docstring."""
+    ``Value.backward()``'s; see the module's docstring. Each graph is built afresh ``runs``
+    times (in both operand orders where it has reuse); ``time_limit`` seconds per graph."""
     if not callable(fn):
         raise TypeError(f"check_backward expects a function fn(root), got {type(fn).__name__}")
+    seconds = check_seconds(time_limit, "check_backward")
     name = getattr(fn, "__name__", type(fn).__name__)
-    results = []
+    results: list[BackwardCase] = []
     for case in engine_cases():
+        if case.kind == LIMIT and case.op:          # huge inputs: the op's, not backward's
+            continue
+        if results and results[-1].timed_out or results and results[-1].skipped:
+            results.append(BackwardCase(case.name, False, "not run: your backward ran out of "
+                                        "time in an earlier graph", case.formula,
+                                        skipped=True))
+            continue
+        n = 1 if case.big else max(runs, len(case.builds))
         if case.big:
             with paused_gc(), default_recursion_limit() as limit:
-                results.append(_run(case, fn, limit, atol, rtol))
+                results.append(_repeat(case, fn, limit, atol, rtol, n, seconds))
         else:
-            results.append(_run(case, fn, None, atol, rtol))
+            results.append(_repeat(case, fn, None, atol, rtol, n, seconds))
     return BackwardReport(name, results)
 
 
-def _run(case: Case, fn: Callable, limit: int | None, atol: float, rtol: float) -> BackwardCase:
-    expected = reference(case.build)
+def _repeat(case: Case, fn: Callable, limit: int | None, atol: float, rtol: float, n: int,
+            seconds: float | None) -> BackwardCase:
+    """The case ``n`` times on fresh graphs; results that differ between runs are said."""
+    keep: list = []
+    deadline = None if seconds is None else time.monotonic() + seconds
+    outcomes = []
+    for k in range(n):
+        build = case.builds[k % len(case.builds)]
+        keep.append([object() for _ in range(7 * k + 3)])     # move the next graph
+        left = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
+        try:
+            with time_budget(left, f"the graph {case.name!r}"):
+                out = _run(case, build, fn, limit, atol, rtol, keep)
+        except CaseTimeout as t:
+            err = student_error(t, "backward", None, getattr(fn, "__code__", None),
+                                "your backward")
+            return BackwardCase(case.name, False, findings.timeout(case.name, seconds or 0,
+                                                                   err.where), case.formula,
+                                timed_out=True)
+        outcomes.append(out)
+    first = next((o for o in outcomes if not o.ok), outcomes[0])
+    kinds: dict[int, set] = {}                  # per build: the outcomes seen
+    for k, o in enumerate(outcomes):
+        kinds.setdefault(k % len(case.builds), set()).add(
+            (o.ok, o.node, o.got if o.got is None or o.got == o.got else "nan"))
+    unstable = any(len(v) > 1 for v in kinds.values())
+    if unstable and first.node is not None and first.expected is not None:
+        right = sum(o.ok for o in outcomes)
+        seen = [o.got for o in outcomes if o.node == first.node and o.got is not None]
+        seen += [first.expected] * sum(o.ok for o in outcomes)
+        first.message = findings.unstable(right, len(outcomes), first.node, "grad", seen,
+                                          first.expected)
+        first.hint = first.message
+    return first
+
+
+def _run(case: Case, build: Callable, fn: Callable, limit: int | None, atol: float,
+         rtol: float, keep: list) -> BackwardCase:
+    expected = reference(build)
     root = list(expected.values())[-1]
     order = topological_order(root)
-    theirs = reference(case.build)                  # the same graph again, for the student
+    theirs = reference(build)                       # the same graph again, for the student
+    keep.append(theirs)
     their_root = list(theirs.values())[-1]
     their_order = topological_order(their_root)
     for v in their_order:
@@ -142,11 +199,15 @@ def _run(case: Case, fn: Callable, limit: int | None, atol: float, rtol: float) 
             namer = Namer(root, {v: n for n, v in expected.items()})
             out = users(root)
             used = out.get(ref, [])
-            node = namer(ref)
+            node = namer.subject(ref)
             if got is None:
                 msg = f"{node}.grad is not a number: {safe_repr(got_v.grad, 40)}"
                 return BackwardCase(case.name, False, msg, case.formula, node, want, math.nan)
-            hint = grad_hint(ref, got, used, root, namer, out, atol, rtol)
+            grads = {r: g for r, t in zip(order, their_order)
+                     if (g := _grad(t)) is not None}
+            hint = (forward_order(root, grads, atol, rtol) or
+                    listed_twice(root, grads, namer.subject, atol, rtol) or
+                    grad_hint(ref, got, used, root, namer, out, atol, rtol))
             se, sg = distinct(want, got)
             return BackwardCase(case.name, False, f"first wrong: grad {node} = {sg}, "
                                 f"expected {se}", case.formula, node, want, got,

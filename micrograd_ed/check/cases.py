@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from micrograd_ed.check import graphs
 from micrograd_ed.engine import ops
 
 CHAIN_DEPTH = 5_000
@@ -18,23 +19,45 @@ SUM_TERMS = 10_000
 OPTIONAL_OPS = ("tanh", "exp", "log", "relu", "sigmoid", "pow")
 
 
+GRAPH, LIMIT = "graph", "limit"      # what a failure of the case means (see engine.py)
+
+
 @dataclass(frozen=True)
 class Case:
-    """One graded graph: ``name``, the formula in words, ``build(V)``, the methods the class
-    needs (``op`` names one optional op: a class without it lists it as missing), and
-    ``big`` for the cases run at Python's default recursion limit with the GC paused."""
+    """One graded graph: ``name``, the formula in words, ``build(V)`` and ``variants`` (the
+    same graph with operand orders swapped), the methods the class needs (``op`` names one
+    optional op, ``needs`` the operators: a class without them lists the case as not
+    checked), ``big`` for the cases run at Python's default recursion limit with the GC
+    paused, ``kind`` (GRAPH: a failure is a wrong value or gradient; LIMIT: it is a limit of
+    the engine, at depth, at huge inputs or in time) and how many ``runs`` on fresh graphs."""
 
     name: str
     formula: str
     build: Callable
     op: str = ""
     big: bool = False
+    variants: tuple[Callable, ...] = ()
+    needs: tuple[str, ...] = ()
+    kind: str = GRAPH
+    runs: int = 20
+
+    @property
+    def builds(self) -> tuple[Callable, ...]:
+        return (self.build, *self.variants)
 
 
 def has_op(cls: type, op: str) -> bool:
     """Does the value class define this op (``pow`` is ``__pow__``)?"""
     attr = "__pow__" if op == "pow" else op
     return callable(getattr(cls, attr, None))
+
+
+def lacks(cls: type, case: Case) -> list[str]:
+    """The methods ``case`` needs that ``cls`` does not define ('**' for pow)."""
+    out = [m for m in case.needs if not callable(getattr(cls, m, None))]
+    if case.op and not has_op(cls, case.op):
+        out.append("**" if case.op == "pow" else case.op)
+    return out
 
 
 def _arithmetic(V):
@@ -82,24 +105,6 @@ def _a_times_a(V):
     a = V(-3.0)
     L = a * a
     return {"a": a, "L": L}
-
-
-def _fan_out(V):
-    a, b = V(2.0), V(-3.0)
-    e = a * b
-    f = e + a
-    L = f * e
-    return {"a": a, "b": b, "e": e, "f": f, "L": L}
-
-
-def _diamond(V):
-    """b reaches L directly and through c and d: paths of lengths 1 and 3."""
-    a, x, y, z = V(1.5), V(2.0), V(-1.0), V(0.5)
-    b = a * x
-    c = b + y
-    d = c * z
-    L = d + b
-    return {"a": a, "x": x, "y": y, "z": z, "b": b, "c": c, "d": d, "L": L}
 
 
 def _neuron(activation: str) -> Callable:
@@ -170,28 +175,71 @@ def _formula(op: str) -> str:
 _FORMULAS = {op: _formula(op) for op in OPTIONAL_OPS}
 
 
+_NEEDS = {"arithmetic": ("__add__", "__mul__"),
+          "subtract and divide": ("__sub__", "__truediv__", "__neg__", "__mul__"),
+          "constants on the right": ("__add__", "__mul__", "__sub__", "__truediv__"),
+          "constants on the left": ("__radd__", "__rmul__", "__rsub__", "__rtruediv__"),
+          "a + a": ("__add__",), "a * a": ("__mul__",), "fan-out": ("__add__", "__mul__"),
+          "diamond": ("__add__", "__mul__"), "diamond sum": ("__add__", "__mul__"),
+          "ladder": ("__add__", "__mul__"), "neuron": ("__add__", "__mul__")}
+
+
 def engine_cases(cls: type | None = None) -> list[Case]:
-    """The cases in order. ``cls`` picks the neuron's activation (tanh, else relu, else none);
-    without it, the neuron uses tanh."""
+    """The cases in order: each op on its own, reuse (in both operand orders), the ops the
+    class may define, whole expressions, then the limits (large inputs, depth, width, time).
+    ``cls`` picks the neuron's activation (tanh, else relu, else none); without it, the
+    neuron uses tanh."""
     act = "tanh"
     if cls is not None:
         act = next((a for a in ("tanh", "relu") if has_op(cls, a)), "")
-    cases = [
-        Case("arithmetic", "L = (a*b + c) * f", _arithmetic),
-        Case("subtract and divide", "L = -((a - b) / c) * b", _sub_div),
-        Case("constants on the right", "L = ((a + 2) * 3 - 1) / 4", _const_right),
-        Case("constants on the left", "L = 8 / (1 - 3 * (2 + a))", _const_left),
-        Case("a + a", "L = a + a (one node, used twice by one op)", _a_plus_a),
-        Case("a * a", "L = a * a", _a_times_a),
-        Case("fan-out", "e = a*b; L = (e + a) * e (a and e used twice)", _fan_out),
-        Case("diamond", "b = a*x; L = (b + y)*z + b (b reached by paths of lengths 1 and 3)",
-             _diamond),
-        Case("neuron", f"o = {act or 'no activation'}(x1*w1 + x2*w2 + b)", _neuron(act),
-             op=act),
-        Case(f"deep chain ({CHAIN_DEPTH:,})", f"a chain of {CHAIN_DEPTH:,} ops (+ 0.001, "
-             f"* 1.0002), at Python's default recursion limit", _deep_chain, big=True),
-        Case(f"sum of {SUM_TERMS:,} terms", f"x used {SUM_TERMS:,} times, summed pairwise",
-             _big_sum, big=True),
+    n = _NEEDS
+
+    def single(rows):
+        return [Case(name, formula, build, needs=(need,)) for name, formula, need, build in rows]
+
+    cases = single(graphs.SINGLE_OPS)
+    cases += [
+        Case("a * a", "L = a * a (one node, used twice by one op)", _a_times_a,
+             needs=n["a * a"]),
+        Case("a + a", "L = a + a", _a_plus_a, needs=n["a + a"]),
+        Case("fan-out", "e = a*b; L = (e + a) * e (a and e used twice; both operand orders)",
+             graphs.fan_out, variants=(graphs.fan_out_swapped,), needs=n["fan-out"]),
+        Case("diamond", "b = a*x; L = (b + y)*z + b (b reached by paths of lengths 1 and 3; "
+             "both operand orders)", graphs.diamond, variants=(graphs.diamond_swapped,),
+             needs=n["diamond"]),
+        Case("diamond sum", "L = (a + b) + a*b (both operand orders)", graphs.diamond_sum,
+             variants=(graphs.diamond_sum_swapped,), needs=n["diamond sum"]),
     ]
+    cases += single(graphs.MORE_OPS)
+    cases += [Case("pow fan-out", "L = a**2 + a*b (a feeds ** and *; both operand orders)",
+                   graphs.pow_fan_out, variants=(graphs.pow_fan_out_swapped,),
+                   needs=("__pow__", "__add__", "__mul__"))]
     cases += [Case(op, _FORMULAS[op], _op_case(op), op=op) for op in OPTIONAL_OPS]
+    cases += [Case("exp of a node", "L = exp(a*b) (exp of a computed node)",
+                   graphs.exp_inner, op="exp", needs=("__mul__",))]
+    cases += [Case("relu at 0", "L = relu(a) at a = 0 (relu\u2032(0) = 0, as in micrograd "
+                   "and PyTorch)", graphs.unary_at("relu", 0.0), op="relu")]
+    cases += [
+        Case("neuron", f"o = {act or 'no activation'}(x1*w1 + x2*w2 + b)", _neuron(act),
+             op=act, needs=n["neuron"]),
+        Case("ladder", f"v = v*c + v, {graphs.LADDER_DEPTH} levels "
+             f"(2^{graphs.LADDER_DEPTH} paths from L to x)", graphs.ladder(),
+             needs=n["ladder"], runs=8),
+        Case("arithmetic", "L = (a*b + c) * f", _arithmetic, needs=n["arithmetic"]),
+        Case("subtract and divide", "L = -((a - b) / c) * b", _sub_div,
+             needs=n["subtract and divide"]),
+        Case("constants on the right", "L = ((a + 2) * 3 - 1) / 4", _const_right,
+             needs=n["constants on the right"]),
+        Case("constants on the left", "L = 8 / (1 - 3 * (2 + a))", _const_left,
+             needs=n["constants on the left"]),
+    ]
+    cases += [Case(f"{op}({x:g})", f"L = {op}({x:g}): a large input", graphs.unary_at(op, x),
+                   op=op, kind=LIMIT, runs=1) for op, x in graphs.large_inputs()]
+    cases += [
+        Case(f"deep chain ({CHAIN_DEPTH:,})", f"a chain of {CHAIN_DEPTH:,} ops (+ 0.001, "
+             f"* 1.0002), at Python's default recursion limit", _deep_chain, big=True,
+             needs=("__add__", "__mul__"), kind=LIMIT, runs=1),
+        Case(f"sum of {SUM_TERMS:,} terms", f"x used {SUM_TERMS:,} times, summed pairwise",
+             _big_sum, big=True, needs=("__add__", "__mul__"), runs=1),
+    ]
     return cases

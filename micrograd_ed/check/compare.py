@@ -19,21 +19,22 @@ the right grad and the mistake is on its own edges.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from micrograd_ed.check import findings
+from micrograd_ed.check.budget import DEFAULT_SECONDS, check_seconds
+from micrograd_ed.check.driver import Driver, names_for
 from micrograd_ed.check.explain import Namer, explain_data, explain_grad, num, users
-from micrograd_ed.check.guard import StudentError, safe_repr, student_error
+from micrograd_ed.check.guard import StudentError, safe_repr
 from micrograd_ed.check.hints import close, forward_hint, grad_hint
+from micrograd_ed.check.order import forward_order, replay
+from micrograd_ed.check.student import BuildError, Run, check_nodes, run_student
 from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.foreign import Names
 
 Build = Callable[[type], Mapping[str, object]]
-
-
-class BuildError(ValueError):
-    """``build`` itself is wrong (it fails, or returns something other than named nodes,
-    with micrograd_ed's own Value): a mistake in the exercise, not in the student's class."""
-
 
 @dataclass(frozen=True)
 class Row:
@@ -68,11 +69,24 @@ class Comparison:
     nodes: dict[str, Value] = field(repr=False)
     explanation: str = ""
     hint: str = ""
+    runs: int = 1                   # how many times the graph was built and backpropagated
+    right_runs: int = 1             # how many of them were right
+    results: int = 1                # the most different results one build gave over its runs
+    twice: list[tuple[str, int]] = field(default_factory=list)   # steps run more than once
+    closures: bool = True           # the engine keeps a chain-rule step per node
+    seen: list[float] = field(default_factory=list)   # the first wrong number, in each run
 
     @property
     def ok(self) -> bool:
-        """True when the student's class ran and every named node's data and grad agree."""
-        return self.error is None and all(r.ok for r in self.rows)
+        """True when the student's class ran and every named node's data and grad agree,
+        in every run."""
+        return self.error is None and all(r.ok for r in self.rows) and (
+            self.right_runs == self.runs)
+
+    @property
+    def unstable(self) -> bool:
+        """Did the runs on fresh graphs give different results?"""
+        return self.results > 1
 
     def __bool__(self) -> bool:
         return self.ok
@@ -100,31 +114,103 @@ class Comparison:
 
 
 # ------------------------------------------------------------- checking
-def compare(build: Build, ValueClass: type, *, atol: float = 1e-9,
-            rtol: float = 1e-6) -> Comparison:
+RUNS = 20          # each small graph is built afresh and backpropagated this many times:
+                   # an engine right in 60% of runs passes all 20 once in 27,000 calls
+
+
+def auto_runs(nodes: int) -> int:
+    """Fresh graphs for a graph of ``nodes`` nodes: RUNS when small, fewer when large."""
+    return RUNS if nodes <= 200 else 4 if nodes <= 5_000 else 1
+
+
+def compare(build: Build, ValueClass: type, *, atol: float = 1e-9, rtol: float = 1e-6,
+            runs: int | None = None, time_limit: float | None = DEFAULT_SECONDS,
+            names: Names | None = None, **given: str | None) -> Comparison:
     """Build ``build(V)`` with micrograd_ed's Value and with ``ValueClass``, run backward on
     both outputs (the last entry) and compare every named node's data and grad.
 
-    A pair agrees when ``|got − expected| ≤ atol + rtol·|expected|``. Errors raised by the
-    student's class (a missing op, a TypeError from ``2 * v``, a RecursionError in backward)
-    are reported in the Comparison, never raised; a ``build`` that fails with micrograd_ed's
-    Value, or returns anything but a non-empty dict of nodes with finite numbers, raises
-    :class:`BuildError` (or TypeError) saying what was wrong.
+    A pair agrees when ``|got − expected| ≤ atol + rtol·|expected|``. The student's graph is
+    built afresh ``runs`` times (each at other addresses, so set and dict order changes);
+    results that differ between runs are a finding of their own (``.right_runs`` of
+    ``.runs``; by default 20 runs for a graph of up to 200 nodes, fewer for bigger ones).
+    All the runs together get ``time_limit`` seconds (None: no limit). The
+    engine's attribute names are detected; ``grad=``, ``backward=``, ``parents=``, ``data=``
+    (or ``names=``, a :class:`micrograd_ed.foreign.Names`) say them.
+
+    Errors raised by the student's class (a missing op, a TypeError from ``2 * v``, a
+    RecursionError in backward, a hang) are reported in the Comparison, never raised; a
+    ``build`` that fails with micrograd_ed's Value, or returns anything but a non-empty dict
+    of nodes with finite numbers, raises :class:`BuildError` (or TypeError) saying what was
+    wrong.
     """
     if not callable(build):
         raise TypeError(f"compare: build must be a function build(V) returning named nodes, "
                         f"got {type(build).__name__}")
+    drv = driver_for(ValueClass, names, given, "compare")
+    return compare_builds([build], drv, atol=atol, rtol=rtol, runs=runs,
+                          time_limit=check_seconds(time_limit, "compare"))
+
+
+def driver_for(ValueClass: type, names: Names | None, given: dict, who: str) -> Driver:
+    """The :class:`Driver` of a student class, its names given or detected."""
     if not isinstance(ValueClass, type):
-        raise TypeError(f"compare: ValueClass must be a class (e.g. Value, not Value(1.0)), "
+        raise TypeError(f"{who} expects a class: ValueClass must be a class (e.g. Value, not "
+                        f"Value(1.0)), "
                         f"got {type(ValueClass).__name__} {safe_repr(ValueClass, 40)}")
+    if names is None:
+        names, notes = names_for(ValueClass, given)
+    else:
+        notes = []
+    return Driver(ValueClass, names, notes)
+
+
+def compare_builds(builds: Sequence[Build], drv: Driver, *, atol: float = 1e-9,
+                   rtol: float = 1e-6, runs: int | None = None, time_limit: float | None = None,
+                   case: str = "") -> Comparison:
+    """:func:`compare` over several builds of one graph (the same names and numbers, operand
+    orders swapped), used in turn over ``runs`` runs."""
     for name, tol in (("atol", atol), ("rtol", rtol)):
         if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
             raise ValueError(f"compare: {name} must be a number >= 0, got {tol!r}")
-    nodes = reference(build)
+    if runs is not None and (isinstance(runs, bool) or not isinstance(runs, int) or runs < 1):
+        raise ValueError(f"compare: runs must be a whole number >= 1, got {runs!r}")
+    refs = [reference(b) for b in builds]
+    if runs is None:
+        runs = auto_runs(len(topological_order(list(refs[0].values())[-1])))
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    keep: list = []
+    results: list[tuple[int, Run]] = []
+    for k in range(runs):
+        j = k % len(builds)
+        left = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
+        keep.append([object() for _ in range(7 * k + 3)])     # move the next graph
+        run = run_student(builds[j], drv, refs[j], left, case, keep, time_limit)
+        results.append((j, run))
+        if run.error is not None and run.error.kind == "Timeout":
+            break
+    cmps = [_assemble(refs[j], run, drv, atol, rtol) for j, run in results]
+    right = sum(c.ok for c in cmps)
+    first_bad = next((c for c in cmps if not c.ok), cmps[0])
+    first_bad.runs = len(cmps)
+    first_bad.right_runs = right
+    per_build: dict[int, set] = {}                # the same build must give the same result
+    for j, run in results:
+        per_build.setdefault(j, set()).add(run.key())
+    first_bad.results = max(len(v) for v in per_build.values())
+    if first_bad.first_wrong:
+        k = 0 if first_bad.first_wrong_quantity == "data" else 1
+        first_bad.seen = [run.got[first_bad.first_wrong][k] for _, run in results
+                          if run.got.get(first_bad.first_wrong, (None, None))[k] is not None]
+    return first_bad
+
+
+def _assemble(nodes: dict[str, Value], run: Run, drv: Driver, atol: float,
+              rtol: float) -> Comparison:
     root = list(nodes.values())[-1]
-    got, error = _run_student(build, ValueClass, nodes)
-    rows = [_row(name, v, got.get(name), atol, rtol) for name, v in nodes.items()]
-    cmp = Comparison(ValueClass.__name__, rows, None, None, error, atol, rtol, root, nodes)
+    rows = [_row(name, v, run.got.get(name), atol, rtol) for name, v in nodes.items()]
+    cmp = Comparison(drv.cls.__name__, rows, None, None, run.error, atol, rtol, root, nodes)
+    cmp.twice = run.twice
+    cmp.closures = drv.closures
     _find_first_wrong(cmp)
     return cmp
 
@@ -136,7 +222,7 @@ def reference(build: Build) -> dict[str, Value]:
     except Exception as e:
         raise BuildError(f"build(V) failed with micrograd_ed's own Value, so the exercise "
                          f"itself is wrong: {type(e).__name__}: {e}") from e
-    nodes = check_nodes(result, Value, "micrograd_ed's Value")
+    nodes = check_nodes(result, lambda v: isinstance(v, Value), "Value", "micrograd_ed's Value")
     seen: dict[Value, str] = {}
     for name, v in nodes.items():
         if v in seen:
@@ -159,95 +245,6 @@ def reference(build: Build) -> dict[str, Value]:
     return nodes
 
 
-def check_nodes(result: object, cls: type, who: str) -> dict[str, object]:
-    """The dict ``build`` returned; TypeError or BuildError saying what is wrong with it."""
-    if not isinstance(result, Mapping):
-        raise TypeError(f"build(V) must return a dict of named nodes with the output last, "
-                        f"like {{'a': a, 'L': L}}; with {who} it returned a "
-                        f"{type(result).__name__}")
-    if not result:
-        raise BuildError("build(V) returned an empty dict: name at least the output, "
-                         "like {'a': a, 'L': L}")
-    out = {}
-    for name, v in result.items():
-        if not isinstance(name, str):
-            raise TypeError(f"build(V)'s names must be str, got {name!r} "
-                            f"({type(name).__name__})")
-        if not isinstance(v, cls):
-            raise TypeError(f"node {name!r} is not a {cls.__name__}: with {who} build "
-                            f"returned {type(v).__name__} {safe_repr(v, 40)}; every entry must "
-                            f"be a node made with V")
-        out[name] = v
-    return out
-
-
-def _run_student(build: Build, cls: type, expected: dict[str, Value]
-                 ) -> tuple[dict[str, tuple[float | None, float | None]], StudentError | None]:
-    """Run the student's class: {name: (data, grad)} as far as it got, and the error if any."""
-    try:
-        result = build(cls)
-    except Exception as e:
-        return {}, student_error(e, "forward", cls, getattr(build, "__code__", None), "build")
-    try:
-        nodes = check_nodes(result, cls, f"your {cls.__name__}")
-    except (TypeError, BuildError) as e:
-        msg = str(e)
-        return {}, StudentError("forward", _op_hint(msg, expected), "", type(e).__name__,
-                                msg, _not_a_node_hint(msg, expected, cls))
-    if list(nodes) != list(expected):
-        return {}, StudentError(
-            "forward", "", "", "KeyError",
-            f"build(V) returned the names {list(nodes)} with {cls.__name__} but "
-            f"{list(expected)} with micrograd_ed's Value")
-    got: dict[str, tuple[float | None, float | None]] = {}
-    for name, v in nodes.items():
-        data, problem = _number(v, "data", name, cls)
-        if problem:
-            return got, problem
-        got[name] = (data, None)
-    root = list(nodes.values())[-1]
-    try:
-        root.backward()
-    except Exception as e:   # RecursionError included: it is an Exception
-        return got, student_error(e, "backward", cls)
-    for name, v in nodes.items():
-        grad, problem = _number(v, "grad", name, cls)
-        if problem:
-            return got, problem
-        got[name] = (got[name][0], grad)
-    return got, None
-
-
-def _number(v: object, attr: str, name: str, cls: type) -> tuple[float | None, StudentError | None]:
-    phase = "forward" if attr == "data" else "backward"
-    try:
-        x = getattr(v, attr)
-    except Exception as e:
-        return None, StudentError(phase, "", "", type(e).__name__,
-                                  f"node {name!r} has no .{attr} ({e})")
-    try:
-        return float(x), None
-    except (TypeError, ValueError, OverflowError):
-        return None, StudentError(phase, "", "", "TypeError",
-                                  f"node {name!r}'s .{attr} is a {type(x).__name__} "
-                                  f"({safe_repr(x, 40)}), not a number")
-
-
-def _op_hint(message: str, expected: dict[str, Value]) -> str:
-    for name, v in expected.items():
-        if f"node {name!r}" in message and v.op:
-            return v.op
-    return ""
-
-
-def _not_a_node_hint(message: str, expected: dict[str, Value], cls: type) -> str:
-    op = _op_hint(message, expected)
-    if op:
-        return (f"your {op} returned something that is not a {cls.__name__}: every op must "
-                f"return a new {cls.__name__} (out = {cls.__name__}(..., (self, other)))")
-    return ""
-
-
 def _row(name: str, v: Value, got: tuple[float | None, float | None] | None,
          atol: float, rtol: float) -> Row:
     gd, gg = got if got is not None else (None, None)
@@ -261,8 +258,22 @@ def _agree(expected: float, got: float, atol: float, rtol: float) -> bool:
     return math.isfinite(got) and abs(got - expected) <= atol + rtol * abs(expected)
 
 
-def _find_first_wrong(cmp: Comparison) -> None:
-    """The forward-then-backward rule (see the module's docstring), and the words for it."""
+def _tiny(expected: float, got: float) -> str:
+    """A hint for a number that is off only in its last digits."""
+    if expected == 0 or not math.isfinite(got):
+        return ""
+    rel = abs(got - expected) / abs(expected)
+    if rel > 1e-6:
+        return ""
+    return (f"off by only {num(rel, 2)} of its size: a small constant added somewhere (an "
+            f"epsilon against dividing by 0), or float32 arithmetic; the op itself gives "
+            f"{num(expected, 12)}")
+
+
+def _find_first_wrong(cmp: Comparison, order: bool = True) -> None:
+    """The forward-then-backward rule (see the module's docstring), and the words for it;
+    ``order=False`` leaves out the forward-order hint (the engine passed a graph where
+    that mistake would have shown)."""
     position = {v: k for k, v in enumerate(topological_order(cmp.root))}
     rank = {r.name: position.get(cmp.nodes[r.name], -1) for r in cmp.rows}
     bad_data = [r for r in cmp.rows if r.got_data is not None and not r.data_ok]
@@ -273,7 +284,8 @@ def _find_first_wrong(cmp: Comparison) -> None:
         cmp.first_wrong, cmp.first_wrong_quantity = row.name, "data"
         v = cmp.nodes[row.name]
         cmp.explanation = explain_data(v, namer)
-        cmp.hint = forward_hint(v, row.got_data, namer) if v.op else (
+        cmp.hint = (forward_hint(v, row.got_data, namer) or
+                    _tiny(row.expected_data, row.got_data)) if v.op else (
             f"{row.name} is an input: V({num(row.expected_data)}) should keep its number")
     elif bad_grad and cmp.error is None:
         row = max(bad_grad, key=lambda r: rank[r.name])
@@ -282,7 +294,25 @@ def _find_first_wrong(cmp: Comparison) -> None:
         out = users(cmp.root)
         used = out.get(v, [])
         cmp.explanation = explain_grad(v, namer, used, cmp.root)
-        cmp.hint = grad_hint(v, row.got_grad, used, cmp.root, namer, out, cmp.atol, cmp.rtol)
+        got = {cmp.nodes[r.name]: r.got_grad for r in cmp.rows if r.got_grad is not None}
+        cmp.hint = (findings.twice(cmp.twice) if cmp.twice else
+                    (order and forward_order(cmp.root, got, cmp.atol, cmp.rtol)) or
+                    grad_hint(v, row.got_grad, used, cmp.root, namer, out, cmp.atol, cmp.rtol,
+                              closures=cmp.closures, named=set(cmp.nodes.values())) or
+                    _tiny(row.expected_grad, row.got_grad))
 
 
-__all__ = ["BuildError", "Comparison", "Row", "close", "compare", "reference"]
+def forward_order_shows(cmp: Comparison) -> bool:
+    """Would a backward that goes inputs-first have got this graph's named grads wrong?
+    (A passing comparison where it would is proof the engine does not.)"""
+    sim = replay(cmp.root)
+    return any(not close(float(v.grad), sim[v], cmp.atol, cmp.rtol)
+               for v in cmp.nodes.values() if v in sim)
+
+
+def without_order_hint(cmp: Comparison) -> None:
+    """Find the first wrong node's words again, without the forward-order hint."""
+    _find_first_wrong(cmp, order=False)
+
+
+__all__ = ["BuildError", "Comparison", "Row", "close", "compare", "compare_builds", "reference"]

@@ -106,6 +106,22 @@ class Namer:
         """The given name, else the label, else ``#k``."""
         return self.given.get(v) or v.label or f"#{self.index.get(v, '?')}"
 
+    def subject(self, v: Value) -> str:
+        """The node as the subject of a sentence: a plain number that became a node (the 2
+        of ``2 - a``) is ``the constant 2``, never a name that reads as a number
+        ("grad 2 = 0"); inside a formula it stays ``2``."""
+        if v not in self.given and v.label and not v.op and _is_number(v.label):
+            return f"the constant {v.label}"
+        return self(v)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
 
 def render(tokens: Sequence[Token], namer: Namer, values: bool) -> str:
     """A formula with names (``values=False``) or with every node's number put in."""
@@ -187,7 +203,7 @@ def explain_data(v: Value, namer: Namer) -> str:
 def explain_grad(v: Value, namer: Namer, used: Sequence[tuple[Value, int]],
                  root: Value) -> str:
     """``grad e = 2 × e × grad f = 2 × −6 × 1 = −12``: the chain rule over every edge out of v."""
-    name = namer(v)
+    name = namer.subject(v)
     if v is root:
         return f"grad {name} = 1 (the output: d{name}/d{name} = 1)"
     if not used:

@@ -56,6 +56,12 @@ class Figure:
     fill: Callable[[Value], str | None] | None = None
     inline_ops: bool = False        # no op ellipses: the node's own text says how it is made
     marked_ops: set[Value] = field(default_factory=set)     # nodes whose op ellipse is marked
+    # boxes drawn around groups of nodes (a worksheet's neurons): (caption, nodes), each
+    # group kept together by Graphviz, so two neurons' nodes never interleave
+    clusters: Sequence[tuple[str, Sequence[Value]]] = ()
+    long_from: set[Value] = field(default_factory=set)  # edges from these span two ranks
+    ranksep: float = 0.45                   # inches between ranks (a wide sheet: less)
+    node_margin: str = "0.1,0.05"           # inches of room around a node's text
 
 
 _FIGURE_NAMES = {"*": "\u00d7", "neg": "-"}   # how a worksheet's op boxes name these two
@@ -84,20 +90,19 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
              if caption else "")
     out = ["digraph check {",
            f'  graph [rankdir="{rankdir}", fontname="{FONT}", fontsize=12, nodesep=0.25, '
-           f'ranksep=0.45, labelloc="b", labeljust="l"{label}];',
+           f'ranksep={fig.ranksep:g}, labelloc="b", labeljust="l"{label}];',
            f'  node [shape="box", style="rounded,filled", fontname="{FONT}", fontsize=12, '
-           f'color="#444444", margin="0.1,0.05"];',
+           f'color="#444444", margin="{fig.node_margin}"];',
            f'  edge [fontname="{FONT}", fontsize=10, color="#555555", arrowsize=0.7];']
+    boxed = {v: c for c, (_, group) in enumerate(fig.clusters) for v in group}
+    for c, (box, _) in enumerate(fig.clusters):
+        out.append(f'  subgraph cluster_{c} {{ label={quote(box)}; style="dashed"; '
+                   f'color="#999999"; fontsize=12; labeljust="l"; labelloc="t";')
+        out += [f"  {_node_line(fig, v, k)}" for k, v in enumerate(order) if boxed.get(v) == c]
+        out.append("  }")
     for k, v in enumerate(order):
-        kind = "output" if v is fig.root else ("value" if v.op else "input")
-        fill = (fig.fill(v) if fig.fill else None) or KIND_FILL[kind]
-        attrs = [f"id=\"v{k}\"", f"label={quote(chr(10).join(fig.node_text(v)))}",
-                 f'fillcolor="{fill}"']
-        if v is fig.root:
-            attrs.append("penwidth=2")
-        if v in fig.marked:
-            attrs += [f'color="{MARK}"', "penwidth=3", "peripheries=2"]
-        out.append(f"  v{k} [{', '.join(attrs)}];")
+        if v not in boxed:
+            out.append(_node_line(fig, v, k))
         if v.op and not fig.inline_ops:
             look = (f'style="filled,dashed", color="{MARK}", fontcolor="{MARK}", penwidth=2.5'
                     if v in fig.marked_ops else 'style="filled", color="#999999"')
@@ -113,10 +118,25 @@ def draw(fig: Figure, *, rankdir: str = "LR", max_nodes: int = 150,
             if (v, i) in fig.marked_edges:
                 attrs += [f'color="{MARK}"', f'fontcolor="{MARK}"', 'style="dashed"',
                           "penwidth=2.5"]
+            if p in fig.long_from:
+                attrs.append("minlen=2")
             target = f"v{k}" if fig.inline_ops else f"op{k}"
             out.append(f"  v{k_of[p]} -> {target} [{', '.join(attrs)}];")
     out += ["}", ""]
     return Diagram("\n".join(out), summary or f"{len(order)} values")
+
+
+def _node_line(fig: Figure, v: Value, k: int) -> str:
+    """The DOT line of value ``v`` (index ``k``): its text, fill and border."""
+    kind = "output" if v is fig.root else ("value" if v.op else "input")
+    fill = (fig.fill(v) if fig.fill else None) or KIND_FILL[kind]
+    attrs = [f"id=\"v{k}\"", f"label={quote(chr(10).join(fig.node_text(v)))}",
+             f'fillcolor="{fill}"']
+    if v is fig.root:
+        attrs.append("penwidth=2")
+    if v in fig.marked:
+        attrs += [f'color="{MARK}"', "penwidth=3", "peripheries=2"]
+    return f"  v{k} [{', '.join(attrs)}];"
 
 
 def comparison_figure(cmp, *, rankdir: str = "LR", max_nodes: int = 150) -> Diagram:

@@ -36,6 +36,14 @@ _REFLECTED = {"+": "__radd__", "*": "__rmul__", "-": "__rsub__", "/": "__rtruedi
               "**": "__rpow__"}
 _FORWARD = {"+": "__add__", "*": "__mul__", "-": "__sub__", "/": "__truediv__",
             "**": "__pow__"}
+# What a reflected op must compute: `2 - v` is other - self, never self - other.
+_REFLECTED_BODY = {
+    "+": "`return self + other` (+ does not care about order)",
+    "*": "`return self * other` (* does not care about order)",
+    "-": "`return (-self) + other` (2 - v is other - self, not self - other)",
+    "/": "`return other * self**-1` (2 / v is other / self, not self / other)",
+    "**": "`return {cls}(other) ** self` (2 ** v is other ** self)",
+}
 _UNSUPPORTED = re.compile(r"unsupported operand type\(s\) for ([^:]+): '([^']+)' and '([^']+)'")
 _NUMBERS = ("int", "float")
 
@@ -74,7 +82,9 @@ class StudentError:
     def __str__(self) -> str:
         op = f" in {self.op}" if self.op else ""
         where = f" ({self.where})" if self.where else ""
-        text = f"{self.phase}: your code raised {self.kind}{op}{where}: {self.message}"
+        did = ("ran out of time" if self.kind == "Timeout" else       # the checker's timer
+               f"raised {self.kind}")
+        text = f"{self.phase}: your code {did}{op}{where}: {self.message}"
         return text + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
@@ -192,8 +202,8 @@ def _type_error(message: str, cls: type, op: str) -> tuple[str, str]:
         sym, left, right = m.group(1).strip(), m.group(2), m.group(3)
         if left in _NUMBERS and right == name and sym in _REFLECTED:
             return (f"{sym} (number on the left)",
-                    f"`2 {sym} v` calls {name}.{_REFLECTED[sym]}(v, 2); define it "
-                    f"(for + and * it can be `return self {sym} other`)")
+                    f"`2 {sym} v` calls {name}.{_REFLECTED[sym]}(v, 2) (self is v, other is "
+                    f"2); define it: {_REFLECTED_BODY[sym].format(cls=name)}")
         if left == name and sym in _FORWARD:
             what = "a plain number" if right in _NUMBERS else f"a {right}"
             return sym, f"{name} has no working {_FORWARD[sym]} for {what} ({right}) operand"

@@ -58,10 +58,20 @@ def _subset_sums(values: Sequence[float], proper: bool = True, empty: bool = Fal
 
 def grad_hint(x: Value, got: float, used: Sequence[tuple[Value, int]], root: Value,
               namer: Namer, users_of: dict[Value, list[tuple[Value, int]]],
-              atol: float = 1e-9, rtol: float = 1e-6) -> str:
-    """What probably went wrong when ``x.grad`` (right) came out as ``got``; '' if unknown."""
+              atol: float = 1e-9, rtol: float = 1e-6, *, closures: bool = False,
+              named: set[Value] | None = None) -> str:
+    """What probably went wrong when ``x.grad`` (right) came out as ``got``; '' if unknown.
+
+    ``closures``: the engine keeps a chain-rule step per node (micrograd's ``_backward``)
+    rather than a list of local derivatives. ``named``: the nodes whose grads were compared
+    (None: all); the hints below rely on the grads of x's users being right, so when a
+    user was not compared nothing is concluded about which op is wrong."""
     expected = float(x.grad)
-    name = namer(x)
+    if named is not None and any(u not in named for u, _ in used):
+        return (f"the nodes between {namer(x)} and the output are not all named in build, so "
+                f"their grads were not compared and the op that passed a wrong gradient "
+                f"cannot be told from here: name them (return them from build) to find it.")
+    name = namer.subject(x)
     if not math.isfinite(got):
         return (f"grad {name} is {num(got)}: some share was not a finite number (a local "
                 f"derivative that divides by 0 or overflows)")
@@ -81,6 +91,12 @@ def grad_hint(x: Value, got: float, used: Sequence[tuple[Value, int]], root: Val
         same_op = len({id(u) for u, _ in used}) == 1
         for j, s in enumerate(shares):
             if close(got, s, atol, rtol) and not close(got, expected, atol, rtol) and same_op:
+                if closures:
+                    return (f"{name} is used {k} times by the same op ({edge(j)}) but got "
+                            f"one share: in that op's _backward both lines must add, "
+                            f"`self.grad += ...` and `other.grad += ...`; with `=`, when self "
+                            f"and other are the same node the second line overwrites the "
+                            f"first.")
                 return (f"{name} is used {k} times by the same op ({edge(j)}) but got one "
                         f"share: every slot adds its own share, so iterate over "
                         f"zip(parents, local_grads), never a set or dict of the parents, and "
@@ -108,16 +124,16 @@ def grad_hint(x: Value, got: float, used: Sequence[tuple[Value, int]], root: Val
         ops = ", ".join(sorted({u.op for u, _ in used}))
         return (f"grad {name} has the right size but the wrong sign: check the sign of the "
                 f"local derivative in the backward of {ops}.")
-    if expected != 0:
+    if k == 1 and float(used[0][0].grad) != 0:
+        local = _local_hint(x, got, used[0], namer, atol, rtol)
+        if local:
+            return local
+    if expected != 0 and k >= 2:
         ratio = got / expected
         if ratio >= 1.5 and close(ratio, round(ratio), 1e-9, 1e-6):
             return (f"grad {name} is {round(ratio)} {TIMES} too large: shares were added more "
                     f"than once (a node passed its grad on twice: keep a visited set, and "
                     f"reset every grad to 0 before a new backward).")
-    if k == 1 and float(used[0][0].grad) != 0:
-        local = _local_hint(x, got, used[0], namer, atol, rtol)
-        if local:
-            return local
     if close(got, 0.0, atol, rtol):
         return (f"grad {name} stayed 0: no share reached it (was each user of {name} "
                 f"processed, and after its own grad was known?).")
@@ -155,6 +171,13 @@ def _local_hint(x: Value, got: float, edge: tuple[Value, int], namer: Namer,
     text = (f"through {namer(u)} = {_op_text(u, namer)}, your local derivative "
             f"\u2202{namer(u)}/\u2202{namer(x)} came out as {num(implied)}; it is "
             f"{shown} = {num(want)}")
+    entry = ops.UNARY.get(u.op) if optext.known(u.op) else None
+    if entry is not None and float(x.data) in entry.kinks:
+        # one point says nothing about the rest of the op: no "everywhere" here
+        return (f"{text}: {namer(x)} = {num(float(x.data))} is exactly at {u.op}'s kink, where "
+                f"micrograd_ed, micrograd and PyTorch all use {num(want)} (any value between "
+                f"the slopes on either side is a subgradient, but a gate that is off passes "
+                f"nothing back: compare with > 0, not >= 0).")
     for value, words in _mixups(u, i, namer):
         if close(implied, value, atol, rtol) and not close(value, want, atol, rtol):
             return f"{text} (yours is {words})"

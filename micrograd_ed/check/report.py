@@ -60,6 +60,12 @@ def _context(c: Comparison, name: str, q: str) -> str:
         return "(the output's grad is the seed of backward)"
     if not near:
         return "(the nodes that use it are not named in build, so they were not compared)"
+    if len(near) < len(dict.fromkeys(used)):
+        return ("(some nodes that use it are not named in build, so they were not compared: "
+                "which op is wrong cannot be told)")
+    if c.twice:
+        return (f"the grads it is made from ({', '.join(f'grad {x}' for x in near)}) agree; "
+                f"the extra share comes from a node whose step ran twice (see the hint)")
     ops = ", ".join(sorted({u.op for u in used}))
     return (f"the grads it is made from ({', '.join(f'grad {x}' for x in near)}) agree, so "
             f"the mistake is in how {ops} passes its gradient back to {name}")

@@ -3,10 +3,10 @@
     micrograd-ed demo [--out DIR]
     micrograd-ed graph EXPR --set a=2 b=-3 [-o out.svg] [--no-backward] [--format svg|dot|png|pdf]
                      [--theme notebook|slide|print]
-    micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf]
+    micrograd-ed graph EXPR --set a=2 b=-3 --steps [-o chain.html | -o chain.pdf | -o chain.tex]
     micrograd-ed train TASK [--epochs N] [--lr LR] [--hidden 16,16] [--json] ...
     micrograd-ed gradcheck
-    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR]
+    micrograd-ed worksheet --level 1..5 [--seed N] [--out DIR|FILE.tex|FILE.pdf] [--paper a4]
 
 Exit codes: 0 success, 2 bad usage, 1 failure. An error is one line on
 stderr; ``--debug`` adds the Python traceback. Nothing in the library imports
@@ -33,8 +33,9 @@ from micrograd_ed import __version__
 from micrograd_ed.engine import ops
 
 PROG = "micrograd-ed"
-GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png", "pdf": ".pdf"}
-_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
+GRAPH_FORMATS = {"svg": ".svg", "dot": ".dot", "png": ".png", "pdf": ".pdf", "tex": ".tex"}
+_SUFFIX_FORMAT = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf",
+                  ".tex": "tex"}
 GRAPH_THEMES = ("notebook", "slide", "print")  # micrograd_ed.viz.core.themes.THEMES
 
 
@@ -167,10 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
                    action="extend", type=_assignment, default=[],
                    help="values of the variables, e.g. --set a=2 b=-3")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="where to write the picture; its suffix (.svg, .dot, .png, .pdf) must "
-                        "match --format; '-' writes to stdout (default: graph.svg or graph.FORMAT)")
+                   help="where to write the picture (missing folders are created); its suffix "
+                        "(.svg, .dot, .png, .pdf, .tex) must match --format; '-' writes to "
+                        "stdout "
+                        "(default: graph.svg or graph.FORMAT)")
     p.add_argument("--format", choices=tuple(GRAPH_FORMATS),
-                   help="svg (default), dot (the Graphviz source), png or pdf (vector)")
+                   help="svg (default), dot (the Graphviz source), png, pdf (vector) or tex "
+                        "(a standalone TikZ picture for pdflatex)")
     p.add_argument("--theme", choices=GRAPH_THEMES, default="notebook",
                    help="notebook (default), slide (large type for a 16:9 slide) or print "
                         "(greyscale-safe: negative gradients dashed)")
@@ -181,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", action="store_true",
                    help="write the backprop step-through instead: a self-contained player "
                         "(-o chain.html, the default steps.html) or slides, one page per step "
-                        "(-o chain.pdf)")
+                        "(-o chain.pdf; -o chain.tex: a Beamer deck, one overlay per step)")
     p.set_defaults(run=cmd_graph)
 
     names = ", ".join(TASKS)
@@ -204,13 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the weights, the data and the batch order (default 0)")
     p.add_argument("--save", metavar="FILE",
-                   help="write the trained model as JSON (load it with MLP.load)")
+                   help="write the trained model as JSON (load it with MLP.load; missing "
+                        "folders are created)")
     p.add_argument("--json", action="store_true",
                    help="end the output with one line of JSON: task, epochs, train_accuracy, "
                         "test_accuracy, seconds, parameters")
     p.add_argument("--animate", metavar="FILE", type=Path,
                    help="record the run and write the training player: FILE.html (a page "
-                        "to scrub through), .gif (a few seconds), .pdf (a page per frame)")
+                        "to scrub through), .gif (a few seconds), .pdf (a page per frame); "
+                        "missing folders are created")
     p.add_argument("--record-every", type=_positive_int, metavar="N",
                    help="with --animate, a frame every N epochs (default: about 60 frames)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -233,8 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "worksheet", parents=[debug], help="write a backprop worksheet and its answer key",
         description="Write a backprop exercise: worksheet.svg (the graph with numbered blanks "
-                    "to fill in), answers.svg (the same, filled in), their PDFs when the "
-                    "renderer can write PDF, and worksheet.json (inputs, steps, blanks and "
+                    "to fill in), answers.svg (the same, filled in), the handouts "
+                    "worksheet.pdf/.tex and answers.pdf/.tex (A4 or Letter pages: name field, "
+                    "instructions, the graph, room to work, answer boxes), and worksheet.json "
+                    "(inputs, steps, blanks and "
                     "answers). Levels: 1 a chain of + and *; 2 fan-out and reuse; 3 tanh, "
                     "exp, log, sigmoid; 4 one neuron with a loss; 5 a 2-2-1 network. The same "
                     "level and seed give the same files.",
@@ -242,8 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=_level, required=True, metavar="1..5",
                    help="1 chain, 2 reuse, 3 functions, 4 neuron + loss, 5 2-2-1 network")
     p.add_argument("--seed", type=_seed, default=0, help="which sheet of the level (default 0)")
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("worksheet"),
-                   help="folder for the files, created if missing (default: ./worksheet/)")
+    p.add_argument("--out", metavar="DIR|FILE.tex|FILE.pdf", type=Path,
+                   default=Path("worksheet"),
+                   help="folder for the files, created if missing (default: ./worksheet/); "
+                        "or a .tex or .pdf file name: the handout there, its key beside it "
+                        "(FILE-answers.tex)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size of the handouts (default a4)")
     p.set_defaults(run=cmd_worksheet)
     return parser
 
@@ -310,6 +323,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         if out is None:
             _write_stdout(diagram, fmt)
         else:
+            _make_folders(out, "-o")
             diagram.save(out)
     except LayoutTimeoutError as e:          # its advice names draw_graph's options: say ours
         took = str(e).split(":", 1)[0]
@@ -339,10 +353,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.animate is not None:
         from micrograd_ed.cli import animate
 
+        _make_folders(args.animate, "--animate")
         player = animate.write(history, args.animate, task=task.name)
         print(f"wrote the training player to {args.animate} ({len(player.frames)} frames, "
               f"epochs {player.epochs[0]} to {player.epochs[-1]})")
     if args.save is not None:
+        _make_folders(args.save, "--save")
         model.save(args.save)
         print(f"saved the model to {args.save} (load it with "
               f"micrograd_ed.nn.MLP.load({str(args.save)!r}))")
@@ -384,10 +400,11 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 def cmd_worksheet(args: argparse.Namespace) -> int:
     from micrograd_ed.teach.worksheet import make_worksheet, pdf_supported
 
-    if args.out.exists() and not args.out.is_dir():
+    handout = args.out.suffix.lower() in (".tex", ".pdf") and not args.out.is_dir()
+    if args.out.exists() and not args.out.is_dir() and not handout:
         raise Failure(f"--out {args.out} exists and is not a folder")
     sheet = make_worksheet(args.level, args.seed)
-    paths = sheet.save(args.out)
+    paths = sheet.save(args.out, args.paper)
     print(f"worksheet level {sheet.level}, seed {sheet.seed}: {len(sheet.steps)} steps, "
           f"{len(sheet.blanks)} blanks")
     print("wrote " + ", ".join(str(p) for p in paths))
@@ -428,7 +445,7 @@ def _graph_output(output: str | None, fmt: str | None) -> tuple[Path | None, str
     path = Path(output)
     from_suffix = _SUFFIX_FORMAT.get(path.suffix.lower())
     if from_suffix is None:
-        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot, .png or .pdf"
+        want = GRAPH_FORMATS[fmt] if fmt else ".svg, .dot, .png, .pdf or .tex"
         raise UsageError(f"-o {output}: the file name must end in {want}")
     if fmt is not None and fmt != from_suffix:
         raise UsageError(f"-o {output} is a .{from_suffix} file name but --format is {fmt}")
@@ -446,9 +463,9 @@ def _steps_output(output: str | None, fmt: str | None) -> Path:
         raise UsageError(f"-o {output}: --steps writes a file; give a name ending in .html "
                          "or .pdf")
     path = Path(output)
-    if path.suffix.lower() not in (".html", ".htm", ".pdf"):
+    if path.suffix.lower() not in (".html", ".htm", ".pdf", ".tex"):
         raise UsageError(f"-o {output}: with --steps the file name must end in .html (the "
-                         "player) or .pdf (slides)")
+                         "player), .pdf (slides) or .tex (a Beamer deck)")
     return path
 
 
@@ -459,9 +476,11 @@ def _write_steps(root, out: Path, max_nodes: int) -> None:
         steps = step_through(root, max_nodes=max_nodes)
     except GraphTooLargeError as e:
         raise Failure(str(e).replace("max_nodes=", "--max-nodes ")) from None
+    _make_folders(out, "-o")
     steps.save(out)
-    what = "slides, one page per step" if out.suffix.lower() == ".pdf" else (
-        "open it in a browser: arrow keys step, Space plays")
+    what = {".pdf": "slides, one page per step",
+            ".tex": "a Beamer deck, one overlay per step: pdflatex it"}.get(
+        out.suffix.lower(), "open it in a browser: arrow keys step, Space plays")
     print(f"{len(steps)} steps through {root.label or 'the result'} ({what})")
 
 
@@ -469,7 +488,9 @@ def _check_writable(path: str | Path, option: str) -> None:
     """Fail before any work when `path` cannot be written (the write itself is atomic).
 
     The file written is the one `path` resolves to (through symlinks), as
-    :func:`micrograd_ed.files.atomic.write_atomic` writes it.
+    :func:`micrograd_ed.files.atomic.write_atomic` writes it. Missing folders on the way are
+    created when the file is written (:func:`_make_folders`, as `demo --out` does); here
+    the nearest one that exists must be a folder we may write in.
     """
     from micrograd_ed.files.atomic import NotARegularFileError, resolve_target
 
@@ -477,7 +498,10 @@ def _check_writable(path: str | Path, option: str) -> None:
         raise Failure(f"cannot write {option} {path}: it is a folder; give a file name")
     try:
         real = resolve_target(path)     # the text as given: 'out/' names a folder
-    except (NotARegularFileError, FileNotFoundError, OSError) as e:
+    except FileNotFoundError:           # its folder does not exist yet
+        _check_creatable(path, option)
+        return
+    except (NotARegularFileError, OSError) as e:
         raise Failure(f"{option} {' '.join((e.strerror or str(e)).split())}") from None
     if not os.access(real.parent, os.W_OK | os.X_OK):
         raise Failure(f"cannot write {option} {path}: no permission to write in {real.parent}")
@@ -485,9 +509,30 @@ def _check_writable(path: str | Path, option: str) -> None:
         raise Failure(f"cannot write {option} {path}: the file is read-only")
 
 
+def _check_creatable(path: str | Path, option: str) -> None:
+    """The missing folders of `path` can be made: the nearest existing one is a writable folder."""
+    existing = Path(os.path.realpath(path)).parent
+    while not os.path.lexists(existing):
+        existing = existing.parent
+    if not existing.is_dir():
+        raise Failure(f"cannot write {option} {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise Failure(f"cannot write {option} {path}: no permission to write in {existing}")
+
+
+def _make_folders(path: str | Path, option: str) -> None:
+    """Create the missing folders of `path` (as mkdir -p, with the user's umask)."""
+    try:
+        Path(os.path.realpath(path)).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Failure(f"cannot make the folder for {option} {path}: "
+                      f"{e.strerror or e}") from None
+
+
 def _write_stdout(diagram, fmt: str) -> None:
     """The picture on stdout in its own encoding (UTF-8), whatever the terminal's is."""
-    text = diagram.source if fmt == "dot" else diagram.svg()
+    text = (diagram.source if fmt == "dot" else diagram.tex() if fmt == "tex" else
+            diagram.svg())
     text = text if text.endswith("\n") else text + "\n"
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
@@ -621,7 +666,7 @@ def _utf8_text(arg: str) -> str:
     """An argument that is text (not a file name) as UTF-8, even under a C locale.
 
     Python decodes argv with the locale's encoding and keeps undecodable bytes as
-    surrogates ('\udcc3\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
+    surrogates ('\\udcc3\\udca9' for 'é' under LC_ALL=C); terminals send UTF-8.
     """
     if any("\udc80" <= ch <= "\udcff" for ch in arg):
         with contextlib.suppress(UnicodeError):

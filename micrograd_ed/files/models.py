@@ -20,6 +20,12 @@ A model file may come from anyone, so reading one is bounded. Limits:
   parameters than this (about 75 times the digit network's 13,002; each
   parameter is a Python object of a few hundred bytes) or than the file's state
   holds;
+* ``MAX_LAYERS`` (1,000) and ``MAX_NEURONS`` (100,000), counted the same way: each layer
+  and each neuron is an object with its own cost beyond its parameters', so under the
+  parameter cap alone MLP(1, [1] * 499999) took 22 s and 1.9 GB to load and
+  MLP(1, [333333]) 17 s and 1.2 GB. At these caps a load takes a few seconds and a few
+  hundred MB at most (MLP(1, [100000]): 4.5 s, 390 MB; the digit network has 3 layers
+  and 42 neurons);
 * a folder, FIFO or device is refused instead of read (reading a FIFO would
   wait forever); nesting too deep for the JSON parser, a key given twice in one
   object, NaN/Infinity and numbers beyond a float's range are refused.
@@ -43,6 +49,8 @@ FORMAT = "micrograd_ed.model"
 VERSION = 1
 MAX_FILE_BYTES = 128 * 2**20
 MAX_PARAMETERS = 1_000_000
+MAX_LAYERS = 1_000
+MAX_NEURONS = 100_000
 _INT_DIGITS = 4000          # a longer integer literal is read as a float (so, inf)
 
 PathLike = str | os.PathLike

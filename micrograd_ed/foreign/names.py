@@ -16,11 +16,11 @@ from dataclasses import dataclass, fields, replace
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "data": ("data", "value", "val", "_data"),
     "grad": ("grad", "grade", "gradient", "_grad", "g"),
-    "backward": ("backward", "backprop", "backpropagate", "backwardpropagation",
+    "backward": ("backward", "backwards", "backprop", "backpropagate", "backwardpropagation",
                  "backward_pass", "backPropagate"),
     "parents": ("_prev", "_children", "parents", "children", "_parents", "prev", "_inputs",
                 "inputs", "_operands"),
-    "op": ("_op", "op", "_operation", "operation", "_op_name"),
+    "op": ("_op", "op", "_operator", "_operation", "operation", "_op_name"),
     "local_grads": ("_local_grads", "local_grads", "_grads_local"),
     "step": ("_backward", "_backward_fn", "_grad_fn", "backward_fn"),
     "label": ("label", "_label", "name", "_name"),

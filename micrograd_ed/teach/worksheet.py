@@ -9,15 +9,19 @@ The student fills in numbered blanks: the data of the computed nodes (forward pa
 order), then the grads (backward pass, from the output back; grad L = 1 is given).
 :meth:`Worksheet.save` writes
 
-* ``worksheet.svg`` (and ``.pdf`` when the renderer can write PDF): the graph with each
-  blank shown as ``? (n)``;
-* ``answers.svg`` (and ``.pdf``): the same figure, filled in;
+* ``worksheet.svg``: the graph with each blank shown as ``? (n)``; ``answers.svg``: the same
+  figure, filled in;
+* ``worksheet.pdf`` and ``worksheet.tex``: the handout, A4 or Letter pages with a name field,
+  the instructions on top, the graph and room to work, then the answer boxes;
+  ``answers.pdf`` and ``answers.tex``: its key (:mod:`micrograd_ed.teach.handout`);
 * ``worksheet.json``: ``level``, ``seed``, ``inputs`` {name: number}, ``steps``
   [[name, expression], ...] (the last is the output) and ``blanks``
   [{"name", "quantity": "data" or "grad", "answer"}, ...] in the order they are numbered.
 
 The numbers are drawn with ``random.Random`` seeded by level and seed, and redrawn until no
-answer is 0 (or too small or large to read): the same level and seed give the same bytes.
+answer is 0 (or too small or large to read) and every typical mistake (a missing factor,
+``=`` for ``+=``, a wrong local derivative: :mod:`micrograd_ed.teach.mistakes`) changes at
+least one answer: the same level and seed give the same bytes.
 Every answer comes from micrograd_ed's own Value; :meth:`Worksheet.build` also builds the
 sheet with any micrograd-style class, so ``compare(sheet.build, StudentValue)`` works.
 """
@@ -35,14 +39,18 @@ from pathlib import Path
 from micrograd_ed.check.figure import Figure, draw, fig_num
 from micrograd_ed.engine import Value
 from micrograd_ed.files.atomic import write_atomic
-from micrograd_ed.teach import expr
+from micrograd_ed.teach import expr, mistakes
 from micrograd_ed.teach.expr import names, parse
 from micrograd_ed.teach.worksheet_levels import (
+    CLUSTERS,
+    COMPACT,
     DATA_BLANKS,
     DRAWS,
     FLAT,
     LEVELS,
+    LONG_FROM,
     MAGNITUDE,
+    OP_NAMES,
     TITLES,
 )
 
@@ -86,6 +94,33 @@ class Worksheet:
     def output(self) -> str:
         return self.steps[-1][0]
 
+    @property
+    def ops(self) -> list[str]:
+        """The ops on this sheet (the engine's names: ``*``, ``+``, ``log``, ...), each once,
+        in the order of the steps."""
+        seen: list[str] = []
+        nodes = self.build(Value)
+        for name, _ in self.steps:
+            op = nodes[name].op
+            if op not in seen:
+                seen.append(op)
+        return seen
+
+    @property
+    def title(self) -> str:
+        """``Level 3, a function in the chain (seed 1)``."""
+        return f"level {self.level}, {TITLES[self.level]} (seed {self.seed})"
+
+    def header(self) -> list[str]:
+        """What a handout says above the graph: the ops on the sheet (exactly those), and
+        what to fill in, in which order."""
+        return [
+            "Ops on this sheet: " + ", ".join(OP_NAMES.get(op, op) for op in self.ops) + ".",
+            f"Fill in each blank ? (n): first the data, in the order of the steps (the "
+            f"forward pass), then the grads, from {self.output} back (grad {self.output} = 1 "
+            f"is given). Write 3 significant digits.",
+        ]
+
     # ------------------------------------------------------------ files
     def to_json(self) -> str:
         """The sheet as JSON text in the documented schema (keys in that order)."""
@@ -99,8 +134,10 @@ class Worksheet:
         }
         return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
-    def figure(self, answers: bool = False):
-        """The student's sheet (``? (n)`` for each blank), or with ``answers`` the key."""
+    def figure(self, answers: bool = False, caption: bool = True):
+        """The student's sheet (``? (n)`` for each blank), or with ``answers`` the key;
+        ``caption=False`` leaves out the title and instructions (a handout prints them above
+        the graph)."""
         nodes = self.graph()
         number = {(b.name, b.quantity): k + 1 for k, b in enumerate(self.blanks)}
         name_of = {v: n for n, v in nodes.items()}
@@ -113,61 +150,95 @@ class Worksheet:
             for q, x in (("data", v.data), ("grad", v.grad)):
                 k = number.get((name, q))
                 if k is None:
-                    lines.append(f"{q} {fig_num(x)}")
+                    lines.append(f"{q} {sheet_num(x)}")
                 elif answers:
-                    lines.append(f"{q} {fig_num(x)}   ({k})")
+                    lines.append(f"{q} {sheet_num(x)}   ({k})")
                 else:
                     lines.append(f"{q} ?   ({k})")
             return lines
 
         root = nodes[self.output]
         what = "Answers" if answers else "Backprop worksheet"
-        title = (f"{what}: level {self.level}, {TITLES[self.level]} (seed {self.seed}); "
-                 f"{len(self.blanks)} blanks")
+        title = f"{what}: {self.title}; {len(self.blanks)} blanks" if caption else ""
         legend = [""]
         if answers:
             legend.append("(n): the number of the blank on the worksheet")
         else:
+            legend += [self.header()[0]]
             legend += ["fill in each ? (n): first the data, in the order of the steps "
                        "(forward pass),",
                        f"then the grads, from {self.output} back (grad {self.output} = 1)"]
-        fig = Figure(root, text, title=title, legend=legend, inline_ops=True)
+        clusters = [(box, [nodes[n] for n in group]) for box, group in
+                    CLUSTERS.get(self.level, ())]
+        fig = Figure(root, text, title=title, legend=legend if caption else (),
+                     inline_ops=True, clusters=clusters,
+                     long_from={nodes[n] for n in LONG_FROM.get(self.level, ())},
+                     **dict(zip(("ranksep", "node_margin"), COMPACT.get(self.level, ()))))
         return draw(fig, max_nodes=200,
                     summary=f"worksheet level {self.level} seed {self.seed}"
                             + (" (answers)" if answers else ""))
 
-    def files(self) -> dict[str, bytes]:
-        """Every file of the sheet, by name, as bytes (nothing is written)."""
+    def files(self, paper: str = "a4") -> dict[str, bytes]:
+        """Every file of the sheet, by name, as bytes (nothing is written): the figures as
+        SVG, the handouts on ``paper`` ("a4" or "letter") as PDF (when the renderer can
+        lay out) and LaTeX, and the JSON."""
+        from micrograd_ed.teach import handout
+
+        paper = handout.check_paper(paper)
         sheet, key = self.figure(False), self.figure(True)
         out = {"worksheet.svg": sheet.svg().encode("utf-8"),
                "answers.svg": key.svg().encode("utf-8")}
         if pdf_supported():
-            out["worksheet.pdf"] = _pdf(sheet)
-            out["answers.pdf"] = _pdf(key)
+            out["worksheet.pdf"] = handout.handout_pdf(self, False, paper)
+            out["answers.pdf"] = handout.handout_pdf(self, True, paper)
+        out["worksheet.tex"] = handout.handout_tex(self, False, paper).encode("utf-8")
+        out["answers.tex"] = handout.handout_tex(self, True, paper).encode("utf-8")
         out["worksheet.json"] = self.to_json().encode("utf-8")
         return out
 
-    def save(self, out: str | Path) -> list[Path]:
-        """Write the sheet's files into folder ``out`` (created if missing); returns the paths.
+    def save(self, out: str | Path, paper: str = "a4") -> list[Path]:
+        """Write the sheet; returns the paths. Every file is rendered before the first is
+        written, and each is written atomically.
 
-        Every file is rendered before the first is written, and each is written atomically.
+        ``out`` is a folder (created if missing) for all the files of :meth:`files`, or a
+        file name ending in ``.tex`` or ``.pdf``: then the handout goes there and its answer
+        key beside it (``w.tex`` and ``w-answers.tex``).
         """
-        folder = Path(out)
+        from micrograd_ed.teach import handout
+
+        path = Path(out)
+        suffix = path.suffix.lower()
+        if suffix in (".tex", ".pdf") and not path.is_dir():
+            paper = handout.check_paper(paper)
+            key = path.with_name(f"{path.stem}-answers{path.suffix}")
+            if suffix == ".tex":
+                data = {path: handout.handout_tex(self, False, paper).encode("utf-8"),
+                        key: handout.handout_tex(self, True, paper).encode("utf-8")}
+            else:
+                data = {path: handout.handout_pdf(self, False, paper),
+                        key: handout.handout_pdf(self, True, paper)}
+            for p, payload in data.items():
+                write_atomic(p, payload)
+            return list(data)
+        folder = path
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"cannot write the worksheet into {folder}: it exists and "
                                      f"is not a folder")
-        data = self.files()
+        files = self.files(paper)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name, payload in data.items():
+        for name, payload in files.items():
             write_atomic(folder / name, payload)
             paths.append(folder / name)
         return paths
 
 
 # ------------------------------------------------------------ making
-def make_worksheet(level: int, seed: int, out: str | Path | None = None) -> Worksheet:
-    """A worksheet of ``level`` 1-5 from ``seed`` (an int >= 0); writes it into ``out`` if given.
+def make_worksheet(level: int, seed: int, out: str | Path | None = None,
+                   paper: str = "a4") -> Worksheet:
+    """A worksheet of ``level`` 1-5 from ``seed`` (an int >= 0); writes it to ``out`` if given
+    (a folder, or a ``.tex`` / ``.pdf`` handout: see :meth:`Worksheet.save`), on ``paper``
+    "a4" or "letter".
 
     Levels: 1 a chain of + and ×; 2 fan-out and reuse; 3 tanh/exp/log/sigmoid; 4 one neuron
     with a loss; 5 a 2-2-1 network on one example.
@@ -183,7 +254,7 @@ def make_worksheet(level: int, seed: int, out: str | Path | None = None) -> Work
         sheet = _sheet(level, seed, inputs, steps)
         if sheet is not None:
             if out is not None:
-                sheet.save(out)
+                sheet.save(out, paper)
             return sheet
     raise RuntimeError(f"no good numbers found for level {level}, seed {seed} after "
                        f"{MAX_DRAWS} draws (a bug in the level's ranges)")
@@ -210,6 +281,8 @@ def _sheet(level: int, seed: int, inputs: dict[str, float],
     low, high = MAGNITUDE[level]
     if any(not (low <= abs(b.answer) <= high) for b in blanks):
         return None
+    if mistakes.unnoticed(nodes, root, [(b.name, b.quantity) for b in blanks]):
+        return None                     # some typical mistake would still give every answer
     return Worksheet(level, seed, dict(inputs), list(steps), blanks)
 
 
@@ -246,11 +319,17 @@ _POWERS = {"2": "\u00b2", "3": "\u00b3"}
 
 
 def shown(text: str) -> str:
-    """A step as printed on the sheet: ``d ** 2`` -> ``d²``, ``a * b`` -> ``a × b``."""
+    """A step as printed on the sheet: ``d ** 2`` -> ``d²``, ``a * b`` -> ``a × b``,
+    ``o - y`` -> ``o − y`` (one minus sign, U+2212, on every page)."""
     text = " ".join(text.split())
     text = re.sub(r"\s*\*\*\s*(\d+)", lambda m: _POWERS.get(m.group(1), "^" + m.group(1)),
                   text)
-    return text.replace("*", "\u00d7")
+    return text.replace("*", "\u00d7").replace("-", "\u2212")
+
+
+def sheet_num(x: float) -> str:
+    """A number as the sheet prints it: 4 significant digits, the minus sign U+2212."""
+    return fig_num(x).replace("-", "\u2212")
 
 
 def pdf_supported() -> bool:

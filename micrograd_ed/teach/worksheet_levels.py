@@ -24,7 +24,7 @@ LEVELS = (1, 2, 3, 4, 5)
 TITLES = {
     1: "a chain of + and \u00d7",
     2: "fan-out and reuse",
-    3: "tanh, exp, log and sigmoid",
+    3: "a function in the chain",
     4: "one neuron with a loss",
     5: "a 2-2-1 network on one example",
 }
@@ -136,4 +136,17 @@ DATA_BLANKS: dict[int, Callable[[str], bool]] = {
 }
 MAGNITUDE = {1: (1.0, 300.0), 2: (1.0, 300.0), 3: (0.01, 100.0), 4: (0.001, 100.0),
              5: (0.001, 100.0)}
+# Level 5's hidden neurons are boxed, each kept together (never interleaved); x2 sits one
+# rank further left, so its edges pass around x1's and no two edges cross.
+CLUSTERS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    5: tuple((f"neuron {j}", (f"p{j}1", f"p{j}2", f"s{j}", f"b{j}",
+                              f"z{j}", f"h{j}")) for j in (1, 2)),
+}
+LONG_FROM: dict[int, tuple[str, ...]] = {5: ("x2",)}
+# The wide sheets are drawn tighter (inches between ranks, room around a node's text), so
+# that printed across an A4 or Letter page their text stays at least 8 pt.
+COMPACT: dict[int, tuple[float, str]] = {4: (0.25, "0.08,0.04"), 5: (0.2, "0.06,0.04")}
+# How the header names each op: the sheet's own symbols, log with its base.
+OP_NAMES = {"*": "\u00d7", "+": "+", "-": "\u2212", "**": "square (x\u00b2)", "tanh": "tanh",
+            "exp": "exp", "sigmoid": "sigmoid", "log": "log (the natural log ln, base e)"}
 FLAT = 2.5          # |argument| of tanh/sigmoid, and the argument of exp, kept below this

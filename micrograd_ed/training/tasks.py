@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from micrograd_ed import data
-from micrograd_ed.files.models import MAX_PARAMETERS
+from micrograd_ed.files.models import MAX_LAYERS, MAX_NEURONS, MAX_PARAMETERS
 from micrograd_ed.nn import MLP
 from micrograd_ed.optim import SGD, Adam
 from micrograd_ed.train import History, accuracy, fit
@@ -158,6 +158,12 @@ def build_model(task: Task, nin: int, hidden: Sequence[int] | None = None,
                          f"with {count:,} parameters, more than MAX_PARAMETERS = "
                          f"{MAX_PARAMETERS:,} (its model file could not be loaded again); "
                          f"use smaller widths")
+    for n, what, cap, cap_name in ((len(sizes), "layers", MAX_LAYERS, "MAX_LAYERS"),
+                                   (sum(sizes), "neurons", MAX_NEURONS, "MAX_NEURONS")):
+        if n > cap:
+            raise ValueError(f"hidden widths make an MLP with {n:,} {what}, more than "
+                             f"{cap_name} = {cap:,} (its model file could not be loaded "
+                             f"again); use fewer or smaller layers")
     return MLP(nin, sizes, activation=activation or task.activation,
                output_activation=task.output_activation, init=task.init, seed=seed)
 

@@ -14,12 +14,17 @@ The parts, each a subpackage with its entry point re-exported here:
 
     graph/     draw_graph: the computation graph, values and gradients on every edge
     steps/     step_through: backprop one step at a time (player, HTML page, slides)
+    compare.py compare_graphs: one expression in micrograd_ed and in PyTorch (or any engine),
+               side by side, each node marked where the numbers agree
     network/   draw_network: the lecture's picture of a network
+    layers/    draw_layers, step_through_layers: the network as matrices W, b, z, a, δ with
+               the equations, drawn or stepped through (loaded on first use)
     training/  draw_training: the training player (loads matplotlib on first use)
     core/      what they share: DOT, themes, colours, backends, Diagram, PDF, pages
     inline.py  how a Value shows itself in Jupyter (the engine's display hook)
 """
 
+from micrograd_ed.viz.compare import Comparison, compare_graphs
 from micrograd_ed.viz.core.backends import LayoutTimeoutError, RendererNotFoundError, RenderError
 from micrograd_ed.viz.core.diagram import Diagram
 from micrograd_ed.viz.graph.draw import GraphTooLargeError, StaleGradientWarning, draw_graph
@@ -28,6 +33,7 @@ from micrograd_ed.viz.network.draw import draw_network
 from micrograd_ed.viz.steps.player import Steps, step_through
 
 __all__ = [
+    "Comparison",
     "Diagram",
     "GraphTooLargeError",
     "LayoutTimeoutError",
@@ -36,10 +42,13 @@ __all__ = [
     "StaleGradientWarning",
     "Steps",
     "TrainingPlayer",
+    "compare_graphs",
     "draw_graph",
+    "draw_layers",
     "draw_network",
     "draw_training",
     "step_through",
+    "step_through_layers",
     "value_mimebundle",
 ]
 
@@ -52,4 +61,9 @@ def __getattr__(name: str):
         from micrograd_ed.viz import training
 
         return getattr(training, name)
+    if name in ("draw_layers", "step_through_layers"):
+        # on use: micrograd_ed.layers (the matrices) imports the checker, which draws
+        from micrograd_ed.viz import layers
+
+        return getattr(layers, name)
     raise AttributeError(f"module 'micrograd_ed.viz' has no attribute {name!r}")

@@ -2,7 +2,7 @@
 does not move, to read next to `make bench`'s times.
 
     PYTHONPATH=$PWD .venv/bin/python tests/bench/count_instructions.py
-        [--systems micrograd,ours,ours-paused]
+        [--systems micrograd,ours,ours-paused,floor]
 
 Each system runs the demo step of demo_cases.py (micrograd's op sequence) under
 ``valgrind --tool=callgrind`` twice, with a few steps and with one more batch of steps;
@@ -31,13 +31,17 @@ import demo_cases
 system, steps = sys.argv[1], int(sys.argv[2])
 if system == "micrograd":
     step = demo_cases.micrograd_case()
+elif system == "floor":
+    import floor_engine
+    step = demo_cases.micrograd_style_case(floor_engine.Value, True)()
 else:
     step = demo_cases.ours_scalar_case(paused=system == "ours-paused")
 for _ in range(steps):
     step()
 """
 
-SYSTEMS = {"micrograd": (1, 2), "ours": (1, 3), "ours-paused": (1, 3)}  # steps of the 2 runs
+SYSTEMS = {"micrograd": (1, 2), "ours": (1, 3), "ours-paused": (1, 3),  # steps of the 2 runs
+           "floor": (1, 3)}   # floor_engine.py, paused like ours-paused
 
 
 def instructions(system: str, steps: int) -> int:
@@ -76,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             if system != "micrograd":
                 print(f"micrograd / {system}: {per_step['micrograd'] / per_step[system]:.2f}x "
                       "the instructions")
+    if "floor" in per_step and "ours-paused" in per_step:
+        print(f"ours-paused / floor: {per_step['ours-paused'] / per_step['floor']:.2f}x "
+              "the instructions")
     return 0
 
 

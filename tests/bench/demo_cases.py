@@ -108,6 +108,27 @@ def ours_scalar_case(paused: bool = False):
     return micrograd_style_case(Value, paused)()
 
 
+def floor_pair_case():
+    """Ours and the floor engine (floor_engine.py), op for op, both paused, in one process.
+
+    Each round runs both steps back to back, in turns first, so the two meet the same
+    spell of this machine's speed; the phases are "ours" and "floor" (each one's total).
+    """
+    import floor_engine
+
+    from micrograd_ed import Value
+
+    steps = {"ours": micrograd_style_case(Value, True)(),
+             "floor": micrograd_style_case(floor_engine.Value, True)()}
+    order = ["ours", "floor"]
+
+    def step():
+        order.reverse()
+        return {name: sum(steps[name]().values()) for name in order}
+
+    return step
+
+
 # ------------------------------------------------ our nn.MLP and losses
 def _ours_model():
     from micrograd_ed.nn import MLP
@@ -177,18 +198,15 @@ def torch_case():
     return step
 
 
-def check_same_gradients() -> str:
-    """Our scalar and batched gradients against micrograd's, before timing."""
-    from micrograd.engine import Value as MV
-
-    from micrograd_ed.losses import hinge, l2
-
+def demo_gradients(value_cls) -> np.ndarray:
+    """The demo loss's gradients with a micrograd-style Value class, in micrograd's order."""
     X, y = moons()
-    layers = [[([MV(w) for w in ws], MV(b)) for ws, b in layer] for layer in init_weights()]
+    layers = [[([value_cls(w) for w in ws], value_cls(b)) for ws, b in layer]
+              for layer in init_weights()]
     params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
     scores = []
     for row in X.tolist():
-        x = [MV(v) for v in row]
+        x = [value_cls(v) for v in row]
         for i, layer in enumerate(layers):
             out = [sum((wi * xi for wi, xi in zip(ws, x)), b) for ws, b in layer]
             x = [z.relu() for z in out] if i < len(layers) - 1 else out
@@ -196,8 +214,20 @@ def check_same_gradients() -> str:
     losses = [(1 + -yi * si).relu() for yi, si in zip(y.tolist(), scores)]
     loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in params)
     loss.backward()
-    ref = np.array([p.grad for p in params])
-    out = []
+    return np.array([p.grad for p in params])
+
+
+def check_same_gradients() -> str:
+    """Our scalar and batched gradients, and the floor engine's, against micrograd's."""
+    import floor_engine
+    from micrograd.engine import Value as MV
+
+    from micrograd_ed.losses import hinge, l2
+
+    X, y = moons()
+    ref = demo_gradients(MV)
+    gap = np.abs(demo_gradients(floor_engine.Value) - ref).max()
+    out = [f"floor engine max|grad - micrograd| = {gap:.1e}"]
     for batched in (False, True):
         model = _ours_model()
         s = model(X) if batched else [model(r) for r in X.tolist()]

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engines import ENGINES, Engine
+from engines import ENGINES, Engine, EngineNotInstalled, missing
 from engines.probes import BY_NAME, PROBES, Probe
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ def classify(probe: Probe, result: dict[str, Any], ref: dict[str, Any] | None
     status, text = runs[0]
     if status == "right":
         return None, observed
-    if status == "error:AssertionError":
+    if status.startswith("error:") and status[len("error:"):] in probe.refusals:
         return ({**base, "class": "unsupported", "kind": "refused",
                  "description": f"{probe.description}: refused ({text})"}, observed)
     if status.startswith("error:"):
@@ -210,10 +210,12 @@ def establish_engine(name: str, refs: dict[str, dict[str, Any]], probes: list[Pr
     first = next((f for f in findings if f["class"] in ("wrong", "error")),
                  findings[0] if findings else None)
     truth = {
-        "source": {"repo": engine.repo, "path": engine.path, "commit": engine.commit,
-                   "licence": "MIT", "style": engine.style},
+        "source": {"distribution": engine.distribution, "version": engine.version,
+                   "licence": engine.licence, "module": engine.module, "style": engine.style},
         "names": {"class": engine.cls_name, "grad": engine.grad, "backward": engine.backward,
-                  "parents": engine.parents},
+                  "parents": engine.parents, "local": engine.local,
+                  "local_kind": engine.local_kind, "data": engine.data,
+                  "op_names": dict(engine.op_names)},
         "supports": list(engine.ops),
         "findings": findings,
         "unsupported": unsupported,
@@ -225,15 +227,23 @@ def establish_engine(name: str, refs: dict[str, dict[str, Any]], probes: list[Pr
 
 
 def establish(names: list[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The ground truth of the whole corpus (or of ``names``) and the observations."""
+    """The ground truth of the whole corpus (or of ``names``) and the observations.
+
+    Raises :class:`engines.EngineNotInstalled` naming every engine whose pinned distribution
+    is not installed (a ground truth with engines left out would read as a changed one).
+    """
+    reasons = [r for r in (missing(n) for n in names or list(ENGINES)) if r is not None]
+    if reasons:
+        raise EngineNotInstalled("; ".join(reasons))
     probes = list(PROBES)
     refs = {p.name: reference(p) for p in probes}
     engines, observations = {}, {}
     for name in names or list(ENGINES):
         engines[name], observations[name] = establish_engine(name, refs, probes)
     truth = {
-        "about": "What each engine of tests/engines gets right and wrong, established against "
-                 "torch float64 by tests/engines/truth.py, independently of micrograd_ed.check.",
+        "about": "What each engine of the corpus (tests/engines/requirements.txt, installed "
+                 "from PyPI) gets right and wrong, established against torch float64 by "
+                 "tests/engines/truth.py, independently of micrograd_ed.check.",
         "python": f"{sys.version_info[0]}.{sys.version_info[1]}",
         "tolerance": {"rel": REL_TOL, "abs": ABS_TOL},
         "probes": {p.name: {"group": p.group, "op": p.op, "description": p.description,

@@ -1,4 +1,5 @@
-"""Runs probes on one corpus engine, in a process of its own, and prints one JSON line each.
+"""Runs probes on one corpus engine (its installed distribution), in a process of its own,
+and prints one JSON line each.
 
 Usage: ``python -m engines.worker ENGINE PROBE [PROBE ...]`` with the ``tests`` folder on
 the path. The parent (``engines.truth``) reads the lines with a time limit per probe and
@@ -16,8 +17,8 @@ import json
 import sys
 from typing import Any
 
-from engines import ENGINES, OP_ATTRIBUTES, load
-from engines.probes import BY_NAME, Probe
+from engines import ENGINES, load_installed
+from engines.probes import BY_NAME, Leaves, Probe
 
 
 def _number(x: Any) -> float | str:
@@ -37,7 +38,7 @@ def run_once(cls: type, engine_name: str, probe: Probe, keep: list[Any]) -> dict
     """Build ``probe`` from ``cls`` nodes, run the engine's backward, read value and grads."""
     names = ENGINES[engine_name]
     try:
-        out, leaves = probe.build(cls)
+        out, leaves = probe.build(Leaves(cls, names.op_names))
     except Exception as exc:  # the engine's own error, reported as data
         return _error(exc, "forward")
     keep.append(out)
@@ -58,8 +59,10 @@ class _Filler:
 
 def run_probe(engine_name: str, probe: Probe) -> dict[str, Any]:
     """All runs of one probe on one engine, or why it cannot run (an op the class lacks)."""
-    cls = load(engine_name)
-    missing = [op for op in probe.requires if not callable(getattr(cls, OP_ATTRIBUTES[op], None))]
+    cls = load_installed(engine_name)
+    engine = ENGINES[engine_name]
+    missing = [op for op in probe.requires
+               if not callable(getattr(cls, engine.attribute(op), None))]
     if missing:
         return {"probe": probe.name, "status": "unsupported", "missing": missing}
     keep: list[Any] = []

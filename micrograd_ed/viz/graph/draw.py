@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import warnings
 from collections.abc import Iterable
 
 from micrograd_ed.engine import Value, topological_order
+from micrograd_ed.foreign.graph import Mirror, mirror_of
+from micrograd_ed.foreign.names import Names
 from micrograd_ed.viz.core import backends
 from micrograd_ed.viz.core import legend as legend_mod
 from micrograd_ed.viz.core.diagram import Diagram
@@ -45,12 +48,13 @@ class StaleGradientWarning(UserWarning):
     """Some grads are not the sum of their edges' shares: an earlier backward() is in them."""
 
 
-def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: bool = True,
+def draw_graph(root: Value | object, *, rankdir: str | None = None, show_local_grads: bool = True,
                max_nodes: int = 500, group_by: str | None = None, collapse: bool = False,
                title: str | None = None, params: Iterable[Value] | None = None,
                precision: int | None = None, sample: int | None = None,
                theme: str | Theme = "notebook", fontsize: float | None = None,
-               edge_fontsize: float | None = None, legend: bool = True) -> Diagram:
+               edge_fontsize: float | None = None, legend: bool = True,
+               names: Names | None = None, **engine: object) -> Diagram:
     """Draw the graph that computed ``root``: every value, op, edge value and edge gradient.
 
     Parameters
@@ -75,6 +79,11 @@ def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: boo
         :mod:`micrograd_ed.viz.core.themes`.
     fontsize, edge_fontsize: override the theme's node and edge text size (points).
     legend: write the legend under the picture.
+    names, engine: for the root of ANOTHER engine's graph (micrograd's Value, a learner's
+        own, a PyTorch tensor): where its nodes keep what (``grad="grade"``, or a
+        :class:`~micrograd_ed.foreign.Names`), found by detection when not given, and
+        ``labels={"a": a}`` to name its nodes. The figure is drawn from a read-only mirror
+        (:mod:`micrograd_ed.foreign.graph`); its legend says what was assumed.
 
     Before ``backward()`` every gradient shows as "?": a graph whose grads
     are all 0 (the root's included) has not been backpropagated yet. A grad
@@ -82,6 +91,9 @@ def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: boo
     ``zero_grad()``) is marked, and a :class:`StaleGradientWarning` is issued.
     """
     th = get_theme(theme, precision=precision, fontsize=fontsize, edge_fontsize=edge_fontsize)
+    mirror = mirror_of(root, names, engine)
+    if mirror is not None:
+        root = mirror.root
     _check_options(root, rankdir, max_nodes, group_by, collapse, show_local_grads, legend)
     nodes = topological_order(root)
     used_by = users(nodes)
@@ -104,7 +116,7 @@ def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: boo
     direction = rankdir or th.rankdir
 
     def make(d: str) -> str:
-        lines = _legend(writer, plan, nodes, d) if legend else None
+        lines = _legend(writer, plan, nodes, d, mirror) if legend else None
         return writer.source(d, title, scope, group_by, lines)
 
     if direction == "auto":
@@ -116,8 +128,11 @@ def draw_graph(root: Value, *, rankdir: str | None = None, show_local_grads: boo
         more = f" and {len(writer.stale) - 5} more" if len(writer.stale) > 5 else ""
         warnings.warn(StaleGradientWarning(
             f"draw_graph: the grad of {names}{more} is not the sum of its edges' shares: "
-            f"the {STALE_NOTE}. The figure marks these nodes."), stacklevel=2)
+            f"{'its engine did not add them up' if mirror else 'the ' + STALE_NOTE}. The "
+            "figure marks these nodes."), stacklevel=2)
     what = f"{root.label!r}" if root.label else "a Value"
+    if mirror is not None:
+        what = f"a {mirror.source}"
     return Diagram(source, f"graph of {what}, {count} nodes", labels=writer.labels,
                    theme=th)
 
@@ -207,8 +222,10 @@ def _kinds(nodes: list[Value], root: Value, params: Iterable[Value] | None) -> d
 
 
 # ---------------------------------------------------------------- legend
-def _legend(w: GraphWriter, plan: Plan, nodes: list[Value], rankdir: str) -> list[str]:
-    """The legend's lines: how to read the figure, no wider than the picture."""
+def _legend(w: GraphWriter, plan: Plan, nodes: list[Value], rankdir: str,
+            mirror: Mirror | None = None) -> list[str]:
+    """The legend's lines: how to read the figure, no wider than the picture (and, for
+    another engine's graph, whose graph it is and what was assumed)."""
     t, r = w.t, w.r
     short = not t.words
     drawn = {kind for _, _, kind in w.drawn}
@@ -249,8 +266,12 @@ def _legend(w: GraphWriter, plan: Plan, nodes: list[Value], rankdir: str) -> lis
     if plan.collapsed and not w.labelled:
         ph.append("edges unlabelled (too many): colour and width show the grad")
     if w.stale:
-        ph.append(f"orange border: {STALE_NOTE}")
+        ph.append(f"orange border: {mirror.mark_note if mirror else STALE_NOTE}")
     anchor = w.sizes.get(w.anchor(), (0.0, 0.0))[0]
     width = legend_mod.width_for(rankdir, w.size(rankdir)[0], anchor)
-    return legend_mod.pack(ph, width, t.legend_fontsize)
+    lines = legend_mod.pack(ph, width, t.legend_fontsize)
+    if mirror is not None:          # whose graph, what was assumed: wrapped, each apart
+        chars = max(40, int(width / (0.62 * t.legend_fontsize)))
+        lines += [line for p in mirror.phrases() for line in textwrap.wrap(p, chars)]
+    return lines
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.files.atomic import write_atomic
+from micrograd_ed.foreign.graph import Mirror, mirror_of
+from micrograd_ed.foreign.names import Names
 from micrograd_ed.viz.core import page
 from micrograd_ed.viz.core.diagram import Diagram
 from micrograd_ed.viz.core.dot import printable
@@ -41,6 +43,7 @@ from micrograd_ed.viz.steps.model import (
     State,
     Step,
     build_steps,
+    local_formula,
     paths,
     replay,
     tag_note,
@@ -54,9 +57,10 @@ SCRIPTS = ("controls.js", "steps.js")
 JUPYTER_HEIGHT = 680
 
 
-def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
+def step_through(root: Value | object, *, forward: bool = True, theme: str = "notebook",
                  max_nodes: int = 200, paths_to: Value | None = None,
-                 precision: int | None = None) -> Steps:
+                 precision: int | None = None, names: Names | None = None,
+                 **engine: object) -> Steps:
     """The steps of the forward and backward pass through ``root``'s graph, as a player.
 
     forward: start with the forward pass (one step per op); False starts at the seed.
@@ -66,12 +70,17 @@ def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
     paths_to: a Value of the graph (usually a leaf) whose paths to the root the page
         highlights from the start, with each path's product of local gradients.
     precision: significant digits of every number shown (default: the theme's).
+    names, engine: for the root of another engine's graph (micrograd's, a learner's, a
+        PyTorch tensor): as for :func:`~micrograd_ed.viz.draw_graph`. The steps replay the
+        chain rule with that engine's own local derivatives; where its backward() left
+        other grads, the first and last captions say so and the picture marks the nodes.
 
     The graph is only read: the numbers are replayed from ``data`` and ``local_grads``
     in backward()'s own order, so the last step shows what one backward() gives.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"step_through expects a Value, got {type(root).__name__}")
+    mirror = mirror_of(root, names, engine, "step_through")
+    if mirror is not None:
+        root = mirror.root
     _check_theme(theme)
     if isinstance(forward, bool) is False:
         raise TypeError(f"forward must be True or False, got {forward!r}")
@@ -83,10 +92,13 @@ def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
     if count > max_nodes:
         raise GraphTooLargeError(_too_large(nodes, count, max_nodes))
     nodes, names, steps = build_steps(root, forward=forward, num=num)
-    steps = _note_stale(nodes, names, steps, num)
+    steps = _note_stale(nodes, names, steps, num, mirror)
     target = None
     if paths_to is not None:
         index = {v: k for k, v in enumerate(nodes)}
+        if mirror is not None:
+            index |= {id(x): index[m] for m, x in mirror.of.items()}
+            paths_to = nodes[index[id(paths_to)]] if id(paths_to) in index else paths_to
         if not isinstance(paths_to, Value) or paths_to not in index:
             what = (repr(paths_to.label) if isinstance(paths_to, Value) and paths_to.label
                     else type(paths_to).__name__)
@@ -94,7 +106,7 @@ def step_through(root: Value, *, forward: bool = True, theme: str = "notebook",
                              f"of the {len(nodes)} nodes that {names[-1]!r} depends on")
         target = index[paths_to]
     return Steps(root, nodes, names, steps, theme=theme, paths_to=target, num=num,
-                 precision=precision)
+                 precision=precision, mirror=mirror)
 
 
 def _check_theme(theme: object) -> None:
@@ -103,14 +115,18 @@ def _check_theme(theme: object) -> None:
 
 
 def _note_stale(nodes: list[Value], names: list[str], steps: list[Step],
-                num: Numbers) -> list[Step]:
+                num: Numbers, mirror: Mirror | None = None) -> list[Step]:
     """Say so on the first step when the graph's grads are not those of one fresh
-    backward() (an earlier backward() without zero_grad()): the player shows a fresh one."""
+    backward() (an earlier backward() without zero_grad()): the player shows a fresh one.
+    For another engine's graph, say whose graph it is, and where its backward() left grads
+    that its own edges do not add up to (on the first step and the last)."""
     final = replay(len(nodes), steps)
     if all(v.grad == 0 for v in nodes):
         return steps                        # backward() not called yet: nothing to compare
     off = [k for k, v in enumerate(nodes) if final.grad[k] is not None
            and v.grad != final.grad[k]]
+    if mirror is not None:
+        return _note_foreign(nodes, names, steps, num, mirror, final, off)
     if not off:
         return steps
     k = off[0]
@@ -119,6 +135,54 @@ def _note_stale(nodes: list[Value], names: list[str], steps: list[Step],
             f"{num(final.grad[k])}): the player shows one fresh pass, as after zero_grad().")
     first = steps[0]
     return [replace(first, caption=first.caption + note), *steps[1:]]
+
+
+def _note_foreign(nodes: list[Value], names: list[str], steps: list[Step], num: Numbers,
+                  mirror: Mirror, final: State, off: list[int]) -> list[Step]:
+    steps = _off_the_rule(nodes, names, steps, num, mirror)
+    first, last = steps[0], steps[-1]
+    head = f"{mirror.caption()[0].upper()}{mirror.caption()[1:]}\n"
+    # nearest the output first: where the engine's backward() first went its own way
+    off = [k for k in reversed(off) if not _close(nodes[k].grad, final.grad[k])]
+    if all(v.grad == 0 for v in nodes) or not off:
+        return [replace(first, caption=head + first.caption), *steps[1:]]
+    shown = ", ".join(f"grad {wrap_name(names[k])} = {num(nodes[k].grad)} (its edges: "
+                      f"{num(final.grad[k])})" for k in off[:3])
+    more = f" and {len(off) - 3} more" if len(off) > 3 else ""
+    note = (f"\nNote: this engine's own backward() left {shown}{more}. The steps apply the "
+            "chain rule with its own local derivatives; the picture marks those nodes.")
+    out = [replace(first, caption=head + first.caption + note), *steps[1:]]
+    if len(out) > 1:
+        out[-1] = replace(last, caption=last.caption + note)
+    return out
+
+
+def _off_the_rule(nodes: list[Value], names: list[str], steps: list[Step], num: Numbers,
+                  mirror: Mirror) -> list[Step]:
+    """An edge whose local derivative (the engine's) differs from its op's rule says both:
+    ``∂e/∂a = 0 in this engine; its rule b gives −3``, never the rule's formula with the
+    engine's number."""
+    if not mirror.off:
+        return steps
+    index = {v: k for k, v in enumerate(nodes)}
+    out = []
+    for s in steps:
+        if s.edge is not None and (nodes[s.edge[0]], s.edge[1]) in mirror.off:
+            v, i = nodes[s.edge[0]], s.edge[1]
+            want, d = mirror.off[(v, i)], num(v.local_grads[i])
+            formula = local_formula(v, i, names, index)
+            rule = f"its rule {formula} gives {num(want)}" if formula else (
+                f"its rule gives {num(want)}")
+            old = f"= {formula} = {d}) \u00d7 " if formula and formula != d else f"= {d}) \u00d7 "
+            if old in s.caption:
+                s = replace(s, caption=s.caption.replace(
+                    old, f"= {d} in this engine; {rule}) \u00d7 ", 1))
+        out.append(s)
+    return out
+
+
+def _close(a: float, b: float | None) -> bool:
+    return b is not None and (a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300))
 
 
 def _too_large(nodes: list[Value], count: int, max_nodes: int) -> str:
@@ -140,8 +204,9 @@ class Steps:
 
     def __init__(self, root: Value, nodes: list[Value], names: list[str], steps: list[Step],
                  *, theme: str, paths_to: int | None, num: Numbers,
-                 precision: int | None = None) -> None:
+                 precision: int | None = None, mirror: Mirror | None = None) -> None:
         self.root, self.nodes, self.names, self.steps = root, nodes, names, steps
+        self.mirror = mirror            # another engine's graph, read (foreign/graph.py)
         self.theme, self.paths_to, self.num = theme, paths_to, num
         self.precision = precision
         self._index = {v: k for k, v in enumerate(nodes)}
@@ -224,7 +289,8 @@ class Steps:
         theme = theme or self.theme
         _check_theme(theme)
         if theme not in self._pictures:
-            svg = _draw(self.root, theme, len(self.nodes), self.precision).svg()
+            svg = _draw(self.mirror or self.root, theme, len(self.nodes),
+                        self.precision).svg()
             parents = [[self._index[p] for p in v.parents] for v in self.nodes]
             labels = [printable(v.label) for v in self.nodes]
             tagged = tag_svg(svg, parents, labels, self.names)
@@ -301,7 +367,8 @@ class Steps:
                 "head": f"Paths from {names[j]} to {names[-1]}"}
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the player (``.html``), the slides (``.pdf``, one page per step) or, for a
+        """Write the player (``.html``), the slides (``.pdf``, one page per step; ``.tex``, a
+        Beamer deck with one overlay per step) or, for a
         folder (a path ending in ``/`` or an existing folder), numbered SVGs
         ``step_001.svg``, ...; returns the path. Files are written atomically."""
         text = os.fspath(path)
@@ -315,9 +382,14 @@ class Steps:
             return self._save_pdf(p)
         if suffix == ".svg":
             return write_atomic(p, self.svg(caption=True).encode("utf-8"))
+        if suffix == ".tex":
+            from micrograd_ed.viz.steps import beamer  # LaTeX: one Beamer overlay per step
+
+            return beamer.save_tex(self, p)
         raise ValueError(f"cannot save steps as {p.name!r}: unknown suffix "
                          f"{p.suffix or '(none)'!r}; use .html (the player), .pdf (slides), "
-                         ".svg (the final state) or a folder name ending in '/'")
+                         ".tex (a Beamer deck), .svg (the final state) or a folder name "
+                         "ending in '/'")
 
     def _save_folder(self, folder: Path) -> Path:
         if folder.exists() and not folder.is_dir():
@@ -387,7 +459,7 @@ class Frame(Diagram):
         raise ValueError(f"a step frame saves as .svg or .pdf, not {p.name!r}")
 
 
-def _draw(root: Value, theme: str, n: int, precision: int | None) -> Diagram:
+def _draw(root: Value | Mirror, theme: str, n: int, precision: int | None) -> Diagram:
     """draw_graph in ``theme``, without a node limit of its own (step_through checked it).
     Its stale-gradient warning is left to the player's first caption."""
     with warnings.catch_warnings():
