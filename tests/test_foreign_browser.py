@@ -45,7 +45,7 @@ def test_published_engine_graph_in_chromium(browser_page, tmp_path):
     page = browser_page
     page.goto(path.as_uri())
     text = page.evaluate("document.documentElement.textContent")
-    assert "stale: its edges add up to 7.19" in text            # 2x + 3x^2 = 2.5 + 4.69
+    assert "(stale: the edges give 7.19)" in text            # 2x + 3x^2 = 2.5 + 4.69
     assert "its engine did not add them up" in text
     assert "NanoAutoGrad.engine.Item" in text
     # the marked node's box is on the screen, with its text inside it
