@@ -131,7 +131,8 @@ def test_outputs_svg_png_pdf_and_jupyter(tmp_path):
     assert "0.07344" in svg and "font-family=\"Arimo" in svg
     assert d.save(tmp_path / "xor.png").read_bytes().startswith(b"\x89PNG")
     assert d.save(tmp_path / "xor.pdf").read_bytes().startswith(b"%PDF")
-    assert "image/svg+xml" in d._repr_mimebundle_()
+    bundle = d._repr_mimebundle_()      # (data, metadata) when shown at full size (wide)
+    assert "image/svg+xml" in (bundle[0] if isinstance(bundle, tuple) else bundle)
 
 
 def test_available_from_micrograd_ed_viz():
