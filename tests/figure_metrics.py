@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 SCRIPT = (Path(__file__).with_name("figure_metrics.js")).read_text(encoding="utf-8")
+OWNER_SCRIPT = (Path(__file__).with_name("figure_label_owner.js")).read_text(encoding="utf-8")
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
 
 
@@ -27,3 +28,11 @@ def measure(page, svg: str, fit: bool = False, min_gap: float = 2.0) -> dict:
     """Collisions, close labels and the smallest text (px) of ``svg`` shown in ``page``."""
     page.set_content(page_html(svg, fit))
     return page.evaluate(SCRIPT, {"minGap": min_gap, "step": 1.0, "pad": 0.0})
+
+
+def labels_nearer_another_edge(page, svg: str) -> list:
+    """Edge labels that sit nearer another edge's line than their own (a reader pairs them
+    with the wrong edge: nb04's x1 label under w1's line): ``[edge id, text, px to its own
+    line, the nearer edge's id, px to it]``, the figure shown at its natural size."""
+    page.set_content(page_html(svg, fit=False))
+    return page.evaluate(OWNER_SCRIPT)
