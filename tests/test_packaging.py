@@ -21,6 +21,9 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 # distributions used as programs, not imported: graphviz-pure installs the `graphviz-pure`
 # command that the renderer's backends module runs (shutil.which("graphviz-pure"))
 PROGRAMS = {"graphviz-pure": 'shutil.which("graphviz-pure")'}
+OPTIONAL = {_n for group in PROJECT["optional-dependencies"].values()
+            for _n in (re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", r).group(0)).lower()
+                       for r in group)}
 
 
 def _name(requirement: str) -> str:
@@ -46,6 +49,8 @@ def imported_distributions() -> dict[str, list[str]]:
                 if top in sys.stdlib_module_names or top == "micrograd_ed":
                     continue
                 dists = owners.get(top)
+                if not dists and _name(top) in OPTIONAL:    # an extra not installed here (torch
+                    dists = [top]                           # on a Python it has no wheel for)
                 assert dists, f"{path.relative_to(ROOT)} imports {top!r}, which no installed " \
                               "distribution provides"
                 found.setdefault(_name(dists[0]), []).append(str(path.relative_to(ROOT)))
