@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from micrograd_ed.check import findings
 from micrograd_ed.check.budget import DEFAULT_SECONDS, CaseTimeout, check_seconds, time_budget
 from micrograd_ed.check.cases import LIMIT, Case, engine_cases
+from micrograd_ed.check.cases_report import CasesReport
 from micrograd_ed.check.compare import reference
 from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
 from micrograd_ed.check.guard import StudentError, default_recursion_limit, safe_repr, student_error
@@ -58,28 +59,11 @@ class BackwardCase:
 
 
 @dataclass
-class BackwardReport:
+class BackwardReport(CasesReport):
     """What :func:`check_backward` found: ``.ok``, ``.cases``, ``.first_failure``, ``.hint``."""
 
     function: str
     cases: list[BackwardCase]
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.cases)
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    @property
-    def first_failure(self) -> BackwardCase | None:
-        return next((c for c in self.cases if not c.ok), None)
-
-    @property
-    def hint(self) -> str:
-        """The hint of the first failing case ('' when all pass or no mistake was recognised)."""
-        f = self.first_failure
-        return f.hint if f is not None else ""
 
     def __str__(self) -> str:
         passed = sum(c.ok for c in self.cases)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from micrograd_ed.check.cases_report import CasesReport
 from micrograd_ed.check.explain import distinct
 from micrograd_ed.check.guard import safe_repr, student_error
 from micrograd_ed.layers.backprop import Backprop, backprop_matrices
@@ -111,29 +112,13 @@ class CaseResult:
 
 
 @dataclass
-class LayerCheckReport:
+class LayerCheckReport(CasesReport):
     """What :func:`check_layer_backward` found: ``.ok``, ``.cases``, ``.first_failure``,
     ``.sentence`` (one line) and ``.hint``."""
 
     function: str
     setup: str
     cases: list[CaseResult]
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.cases)
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    @property
-    def first_failure(self) -> CaseResult | None:
-        return next((c for c in self.cases if not c.ok), None)
-
-    @property
-    def hint(self) -> str:
-        f = self.first_failure
-        return f.hint if f is not None else ""
 
     @property
     def sentence(self) -> str:
