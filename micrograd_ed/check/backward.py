@@ -33,10 +33,11 @@ from micrograd_ed.check.explain import Namer, distinct, explain_grad, users
 from micrograd_ed.check.guard import StudentError, default_recursion_limit, safe_repr, student_error
 from micrograd_ed.check.hints import grad_hint
 from micrograd_ed.check.order import forward_order, listed_twice
+from micrograd_ed.check.orders import chosen_orders
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.engine.memory import paused_gc
 
-RUNS = 20          # fresh graphs per case (see compare.RUNS)
+RUNS = 20          # fresh graphs per case, each with its own set orders (see compare.RUNS)
 
 
 @dataclass
@@ -126,11 +127,10 @@ def _repeat(case: Case, fn: Callable, limit: int | None, atol: float, rtol: floa
     outcomes = []
     for k in range(n):
         build = case.builds[k % len(case.builds)]
-        keep.append([object() for _ in range(7 * k + 3)])     # move the next graph
         left = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
         try:
             with time_budget(left, f"the graph {case.name!r}"):
-                out = _run(case, build, fn, limit, atol, rtol, keep)
+                out = _run(case, build, fn, limit, atol, rtol, keep, k)
         except CaseTimeout as t:
             err = student_error(t, "backward", None, getattr(fn, "__code__", None),
                                 "your backward")
@@ -155,7 +155,7 @@ def _repeat(case: Case, fn: Callable, limit: int | None, atol: float, rtol: floa
 
 
 def _run(case: Case, build: Callable, fn: Callable, limit: int | None, atol: float,
-         rtol: float, keep: list) -> BackwardCase:
+         rtol: float, keep: list, seed: int) -> BackwardCase:
     expected = reference(build)
     root = list(expected.values())[-1]
     order = topological_order(root)
@@ -166,7 +166,8 @@ def _run(case: Case, build: Callable, fn: Callable, limit: int | None, atol: flo
     for v in their_order:
         v.grad = 0.0
     try:
-        fn(their_root)
+        with chosen_orders(Value, seed):            # the sets fn builds: orders of run `seed`
+            fn(their_root)
     except Exception as e:
         err = student_error(e, "backward", None, getattr(fn, "__code__", None),
                             "your backward", limit)

@@ -114,8 +114,9 @@ class Comparison:
 
 
 # ------------------------------------------------------------- checking
-RUNS = 20          # each small graph is built afresh and backpropagated this many times:
-                   # an engine right in 60% of runs passes all 20 once in 27,000 calls
+RUNS = 20          # each small graph is built afresh and backpropagated this many times,
+                   # each run with its own set orders (check/orders.py); the orders are the
+                   # same in every process, so the verdict is too
 
 
 def auto_runs(nodes: int) -> int:
@@ -130,7 +131,8 @@ def compare(build: Build, ValueClass: type, *, atol: float = 1e-9, rtol: float =
     both outputs (the last entry) and compare every named node's data and grad.
 
     A pair agrees when ``|got − expected| ≤ atol + rtol·|expected|``. The student's graph is
-    built afresh ``runs`` times (each at other addresses, so set and dict order changes);
+    built afresh ``runs`` times, run k with the set orders of seed k (see
+    :mod:`micrograd_ed.check.orders`: the same orders in every run of the check);
     results that differ between runs are a finding of their own (``.right_runs`` of
     ``.runs``; by default 20 runs for a graph of up to 200 nodes, fewer for bigger ones).
     All the runs together get ``time_limit`` seconds (None: no limit). The
@@ -183,8 +185,7 @@ def compare_builds(builds: Sequence[Build], drv: Driver, *, atol: float = 1e-9,
     for k in range(runs):
         j = k % len(builds)
         left = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
-        keep.append([object() for _ in range(7 * k + 3)])     # move the next graph
-        run = run_student(builds[j], drv, refs[j], left, case, keep, time_limit)
+        run = run_student(builds[j], drv, refs[j], left, case, keep, time_limit, seed=k)
         results.append((j, run))
         if run.error is not None and run.error.kind == "Timeout":
             break

@@ -6,6 +6,9 @@ engine's names (:class:`~micrograd_ed.check.driver.Driver`). Whatever the studen
 raises becomes a :class:`StudentError`; the checker's own trouble reading a node (no
 ``.grad``) is said as such. It also notes the nodes whose chain-rule step ran more than once
 in the one backward (a topological order that lists a node twice).
+
+Run number ``seed`` orders the student's sets by :func:`~micrograd_ed.check.orders.chosen_orders`,
+so that run ``seed`` meets the same set orders in every process.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from micrograd_ed.check.budget import CaseTimeout, time_budget
 from micrograd_ed.check.driver import Driver
 from micrograd_ed.check.guard import StudentError, safe_repr, student_error
+from micrograd_ed.check.orders import chosen_orders
 
 Got = dict[str, tuple[float | None, float | None]]
 
@@ -66,13 +70,14 @@ def check_nodes(result: object, is_node: Callable[[object], bool], cls_name: str
 
 def run_student(build: Callable, drv: Driver, expected: Mapping[str, object],
                 time_limit: float | None, case: str = "", keep: list | None = None,
-                budget: float | None = None) -> Run:
-    """Build, read, backprop and read again; see the module's docstring. ``keep`` (a list)
-    gets the student's nodes, so the next run's graph lands at other addresses."""
+                budget: float | None = None, seed: int = 0) -> Run:
+    """Build, read, backprop and read again, with the set orders of run ``seed``; see the
+    module's docstring. ``keep`` (a list) gets the student's nodes, so the next run's graph
+    lands at other addresses (what varies the orders of a class with its own hash)."""
     cls = drv.cls
     what = f"the case {case!r}" if case else "build and backward"
     try:
-        with time_budget(time_limit, what):
+        with time_budget(time_limit, what), chosen_orders(cls, seed):
             return _run(build, drv, expected, keep)
     except CaseTimeout as t:
         err = student_error(t, "backward", cls, getattr(build, "__code__", None), "build")
