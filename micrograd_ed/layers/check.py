@@ -4,8 +4,8 @@ The learner writes ``fn(Ws, bs, X, y) -> (dWs, dbs)``: for weight matrices ``Ws[
 (n_out x n_in), biases ``bs[l]``, a batch X (B x n_in) and its targets y, the gradients of the
 mean cost over the batch, ``dWs[l]`` with the shape of ``Ws[l]`` and ``dbs[l]`` with the shape
 of ``bs[l]``. Each graded case (fixed seeds: one sample, a batch, two hidden layers with a
-square one, and the digit network's 784-16-16-10) runs twice, on fresh copies, each time in a
-worker thread under a time budget (layers/budget.py); the result is compared with
+square one, and the digit network's 784-16-16-10) runs twice, on fresh copies, each time under
+the checker's time budget (check/budget.py); the result is compared with
 :func:`layer_backprop`'s, array by array in backward order (the output layer's dW and db
 first), and the first wrong array is named, with the mistake it matches (layers/mistakes.py).
 
@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from micrograd_ed.check.budget import CaseTimeout, time_budget
 from micrograd_ed.check.cases_report import CasesReport
 from micrograd_ed.check.explain import distinct
 from micrograd_ed.check.guard import safe_repr, student_error
 from micrograd_ed.layers.backprop import Backprop, backprop_matrices
-from micrograd_ed.layers.budget import run_with_budget
 from micrograd_ed.layers.costs import Cost, cost_of
 from micrograd_ed.layers.mistakes import (
     all_shapes,
@@ -220,25 +220,25 @@ def _case(fn: Callable, net: Net, budget: float, atol: float, rtol: float) -> Ca
     for _ in range(2):                  # twice, on fresh copies: the same answer both times?
         args = ([W.copy() for W in net.Ws], [b.copy() for b in net.bs], net.X.copy(),
                 net.y.copy())
-        outcome = run_with_budget(fn, args, budget)
-        if outcome.timed_out:
-            left = (" (it did not stop when asked and still runs in the background)"
-                    if outcome.left_running else "")
+        try:
+            with time_budget(budget, f"the net {net.name!r}"):
+                value = fn(*args)
+        except CaseTimeout:
             return CaseResult(net.name, False,
                               f"did not finish within its budget of {budget:g} s and was "
-                              f"stopped{left}",
+                              f"stopped",
                               hint="a loop that never ends? (a while whose condition never "
                                    "changes, or a for over a list that grows)",
                               short="ran out of time")
-        if outcome.error is not None:
-            return _error(fn, net, outcome.error)
-        parsed = _parse(outcome.value, net)
+        except (Exception, SystemExit) as e:        # the learner's (sys.exit() included)
+            return _error(fn, net, e)
+        parsed = _parse(value, net)
         if isinstance(parsed, CaseResult):
             return parsed
         runs.append(parsed)
     first = _compare(net, runs[0], atol, rtol)
     if not first.ok:
-        if not first.hint and _low_precision(outcome.value):
+        if not first.hint and _low_precision(value):
             first.hint = ("your arrays are float32 (or float16), whose numbers carry about 7 "
                           "(3) digits; the check compares to 6: compute in float64, numpy's "
                           "default (leave out dtype=np.float32 and .astype(np.float32))")
