@@ -258,3 +258,18 @@ def blank(value: object, name: str) -> None:
         shown = "`...`" if value is Ellipsis else "None"
         raise NotDone(f"not done yet: {name} is still {shown}. Fill it in, run its cell, then "
                       f"this one.")
+
+
+def parameter_count(model: object, my_count: object, name: str) -> None:
+    """Raise :class:`Mistake` unless ``my_count`` is the number of parameters of ``model``
+    (``name`` says it in the sentence): Σ over layers of n_in·n_out weights + n_out biases."""
+    want = model.num_parameters()
+    weights = sum(layer.nin * layer.nout for layer in model.layers)
+    if int(my_count) == want:
+        return
+    if int(my_count) == weights:
+        raise Mistake(f"my_count = {int(my_count):,} counts the weights only; {name} has "
+                      f"{want:,} parameters", "add one bias per neuron")
+    raise Mistake(f"my_count = {int(my_count):,}, but {name} has {want:,} parameters",
+                  "each layer has n_in × n_out weights and n_out biases; the n_in of a layer "
+                  "is the n_out of the one before")

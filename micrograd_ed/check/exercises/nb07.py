@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from micrograd_ed.check.exercises import Mistake, NotDone, Tally, blank, exercise
+from micrograd_ed.check.exercises import Mistake, NotDone, Tally, blank, exercise, parameter_count
 from micrograd_ed.nn import MLP
 
 
@@ -89,17 +89,8 @@ def smaller_network(t: Tally, small, my_count: object) -> None:
     """my_count: the parameters of ``small``, whatever sizes it has."""
     blank(my_count, "my_count")
     with t.part("its parameters, by hand"):
-        want = small.num_parameters()
-        weights = sum(layer.nin * layer.nout for layer in small.layers)
-        if int(my_count) == want:
-            return
-        if int(my_count) == weights:
-            raise Mistake(f"my_count = {my_count} counts the weights only; the network has "
-                          f"{want} parameters", "add one bias per neuron")
         sizes = [layer.nout for layer in small.layers]
-        raise Mistake(f"my_count = {my_count}, but MLP(2, {sizes}) has {want} parameters",
-                      "each layer has n_in × n_out weights and n_out biases; the n_in of a "
-                      "layer is the n_out of the one before")
+        parameter_count(small, my_count, f"MLP(2, {sizes})")
 
 
 @exercise("7.4", "noisier moons", "accuracy on the new points", "lower than with noise 0.1")

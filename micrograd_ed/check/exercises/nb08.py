@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from micrograd_ed.check.exercises import Mistake, Tally, blank, exercise
+from micrograd_ed.check.exercises import Mistake, Tally, blank, exercise, parameter_count
 
 
 @exercise("8.1", "ReLU hidden layers", "watched on the validation set", "it learns")
@@ -77,16 +77,7 @@ def wider(t: Tally, wide, my_count: object) -> None:
     """my_count: the parameters of MLP(784, [32, 32, 10])."""
     blank(my_count, "my_count")
     with t.part("its parameters, by hand"):
-        want = wide.num_parameters()
-        weights = sum(layer.nin * layer.nout for layer in wide.layers)
-        if int(my_count) == want:
-            return
-        if int(my_count) == weights:
-            raise Mistake(f"my_count = {my_count:,} counts the weights only", "add one bias "
-                          "per neuron")
-        raise Mistake(f"my_count = {my_count}, but the network has {want:,} parameters",
-                      "count the weights layer by layer (n_in × n_out) and add one bias per "
-                      "neuron")
+        parameter_count(wide, my_count, "MLP(784, [32, 32, 10])")
 
 
 @exercise("8.4", "the most confident mistake", "a misclassified digit", "the most confident one")
