@@ -90,3 +90,18 @@ def test_engine_names_are_detected_and_said():
     r = check_engine(load("nanoautograd"))           # class Item, backwards(), ._parents
     assert "backward is .backwards" in r.notes and "parents is ._parents" in r.notes
     assert r.case("a * a").status == "pass" and r.case("diamond").status == "pass"
+
+
+def test_ops_under_the_engines_own_names_are_checked():
+    """omnigrad calls its relu, log and sigmoid reLU(), ln() and sigmod(): they are checked
+    under those names (they were listed as not defined), and the report says so."""
+    engine = ENGINES["omnigrad"]
+    report = check_engine(load("omnigrad"))
+    for op, method in engine.op_names.items():
+        assert f"{op} is {method}()" in report.notes
+        case = next(c for c in report.cases if c.name == op)
+        assert case.ok, str(case)
+    assert "not defined" not in str(report)
+    # its sigmoid(-750) overflows (math.exp(-x)), as the ground truth found at -800
+    limits = {c.name for c in report.cases if not c.ok}
+    assert "sigmoid(-750)" in limits, limits

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from micrograd_ed.check import graphs
+from micrograd_ed.check.graphs import apply_op
 from micrograd_ed.engine import ops
+from micrograd_ed.foreign import op_method
 
 CHAIN_DEPTH = 5_000
 SUM_TERMS = 10_000
@@ -47,9 +49,11 @@ class Case:
 
 
 def has_op(cls: type, op: str) -> bool:
-    """Does the value class define this op (``pow`` is ``__pow__``)?"""
-    attr = "__pow__" if op == "pow" else op
-    return callable(getattr(cls, attr, None))
+    """Does the value class define this op (``pow`` is ``__pow__``; a unary op under its own
+    name or another that engines use, :func:`micrograd_ed.foreign.op_method`)?"""
+    if op == "pow":
+        return callable(getattr(cls, "__pow__", None))
+    return op_method(cls, op) is not None
 
 
 def lacks(cls: type, case: Case) -> list[str]:
@@ -113,7 +117,7 @@ def _neuron(activation: str) -> Callable:
         n = x1 * w1 + x2 * w2 + b
         nodes = {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "n": n}
         if activation:
-            nodes["o"] = getattr(n, activation)()
+            nodes["o"] = apply_op(n, activation)
         return nodes
     return build
 
@@ -155,8 +159,8 @@ def _op_case(op: str) -> Callable:
             return {"x": x, "y": y, "c": c, "p": p, "q": q, "r": r, "s": s, "L": L}
         points = ops.UNARY[op].ordinary              # one point each side of any kink
         x, y, c = V(points[0]), V(points[1]), V(-1.5)
-        p = getattr(x, op)()
-        q = getattr(y, op)()
+        p = apply_op(x, op)
+        q = apply_op(y, op)
         s = p * c                            # upstream grad -1.5: "× grad" is checked
         L = s + q
         return {"x": x, "y": y, "c": c, "p": p, "q": q, "s": s, "L": L}

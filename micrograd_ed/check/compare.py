@@ -33,6 +33,7 @@ from micrograd_ed.check.order import forward_order, replay
 from micrograd_ed.check.student import BuildError, Run, check_nodes, run_student
 from micrograd_ed.engine import Value, topological_order
 from micrograd_ed.foreign import Names
+from micrograd_ed.foreign.names import op_notes
 
 Build = Callable[[type], Mapping[str, object]]
 
@@ -163,7 +164,7 @@ def driver_for(ValueClass: type, names: Names | None, given: dict, who: str) -> 
         names, notes = names_for(ValueClass, given)
     else:
         notes = []
-    return Driver(ValueClass, names, notes)
+    return Driver(ValueClass, names, [*notes, *op_notes(ValueClass)])
 
 
 def compare_builds(builds: Sequence[Build], drv: Driver, *, atol: float = 1e-9,

@@ -14,6 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from micrograd_ed.engine import ops
+from micrograd_ed.foreign import op_method
+
+
+def apply_op(x: object, op: str) -> object:
+    """``x.op()``, through the method name ``x``'s class gives the op (omnigrad's
+    ``x.reLU()``: :func:`micrograd_ed.foreign.op_method`)."""
+    return getattr(x, op_method(type(x), op) or op)()
+
 
 # Binary ops on their own: (case name, formula, the method it needs, build).
 _A, _B = 3.0, -2.0
@@ -77,7 +85,7 @@ def exp_inner(V):
     """exp of a computed node: the op's backward must be attached to its output."""
     a, b = V(0.5), V(-1.0)
     e = a * b
-    L = e.exp()
+    L = apply_op(e, "exp")
     return {"a": a, "b": b, "e": e, "L": L}
 
 
@@ -151,7 +159,7 @@ def unary_at(op: str, x: float) -> Callable:
     """``L = op(x)``, one node: the large-input and kink cases."""
     def build(V):
         a = V(x)
-        return {"a": a, "L": getattr(a, op)()}
+        return {"a": a, "L": apply_op(a, op)}
     return build
 
 

@@ -7,7 +7,8 @@ local derivatives (``_local_grads``, in microgpt's style) or a closure that appl
 (``_backward``), and a method that runs backprop (``backward()``, ``backprop()``).
 
     names.py   `Names`: which attribute holds what; `detect`: find them on a node or class,
-               saying what was found and what was assumed
+               saying what was found and what was assumed; `op_method`: the method of a
+               unary op (omnigrad's ``reLU()`` for relu)
     graph.py   `read_graph`: another engine's graph as a read-only mirror of micrograd_ed
                Values (its data, grads, ops, operands and local derivatives), which
                draw_graph, step_through and compare_graphs draw
@@ -19,6 +20,6 @@ The checker (micrograd_ed.check) and the pictures (micrograd_ed.viz) both read o
 engines through these names, so an engine is described once.
 """
 
-from micrograd_ed.foreign.names import Names, NamesError, detect
+from micrograd_ed.foreign.names import Names, NamesError, detect, op_method
 
-__all__ = ["Names", "NamesError", "detect"]
+__all__ = ["Names", "NamesError", "detect", "op_method"]

@@ -27,6 +27,16 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("data", "grad", "backward")
 
+# The method names published engines give the unary ops, the op's own name first (omnigrad
+# calls them reLU, ln and sigmod; others ReLU, Sigmoid, Tanh).
+OP_METHODS: dict[str, tuple[str, ...]] = {
+    "tanh": ("tanh", "Tanh", "TanH"),
+    "exp": ("exp", "Exp"),
+    "log": ("log", "ln", "Log", "Ln"),
+    "relu": ("relu", "ReLU", "reLU", "Relu"),
+    "sigmoid": ("sigmoid", "Sigmoid", "sigmod", "sig"),
+}
+
 
 class NamesError(AttributeError):
     """A node lacks an attribute it needs, under every name tried; the message says which."""
@@ -118,3 +128,23 @@ def detect(obj: object, **given: str | None) -> tuple[Names, list[str]]:
             notes.append(f"no {key.replace('_', ' ')} found (tried "
                          f"{', '.join(CANDIDATES[key])})")
     return replace(Names(), **found), notes
+
+
+def op_method(cls: type, op: str) -> str | None:
+    """The name of ``cls``'s method for the unary op ``op`` (one of :data:`OP_METHODS`, or
+    any other op name, tried as it is): the op's own name when the class has it, else the
+    first other name published engines use for it; None when the class has neither."""
+    for name in OP_METHODS.get(op, (op,)):
+        if callable(getattr(cls, name, None)):
+            return name
+    return None
+
+
+def op_notes(cls: type) -> list[str]:
+    """In words, each unary op ``cls`` defines under another name (``relu is reLU()``)."""
+    out = []
+    for op in OP_METHODS:
+        name = op_method(cls, op)
+        if name is not None and name != op:
+            out.append(f"{op} is {name}()")
+    return out
