@@ -117,8 +117,14 @@
     svg.setAttribute("viewBox", b.x.toFixed(2) + " " + b.y.toFixed(2) + " " +
                      b.w.toFixed(2) + " " + b.h.toFixed(2));
   }
-  function animateTo(b) {
+  // a jump (fit, zoom, drag, a resize, "follow" ticked or unticked) stops any pan still
+  // running, else the pan's next frames would take the view back where it was heading
+  function stopAnim() {
     if (anim !== null) { cancelAnimationFrame(anim); anim = null; }
+  }
+  function jumpTo(b) { stopAnim(); setBox(b); }
+  function animateTo(b) {
+    stopAnim();
     var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (reduce || document.hidden) { setBox(b); return; }
     var from = cur, t0 = null, ms = 260;
@@ -183,13 +189,14 @@
   function follow(step) {
     lastStep = step;
     if (followBox.checked && (bigGraph() || zoom > 1)) { animateTo(followBoxFor(step)); }
-    else if (followBox.checked) { setBox(wholeBox()); }
+    else if (followBox.checked) { jumpTo(wholeBox()); }
   }
   function refit() {
-    if (lastStep && followBox.checked && (bigGraph() || zoom > 1)) { setBox(followBoxFor(lastStep)); }
-    else if (followBox.checked || zoom === 1) { setBox(wholeBox()); }
+    if (lastStep && followBox.checked && (bigGraph() || zoom > 1)) { jumpTo(followBoxFor(lastStep)); }
+    else if (followBox.checked || zoom === 1) { jumpTo(wholeBox()); }
   }
   function zoomBy(f) {
+    stopAnim();
     var c = { x: cur.x + cur.w / 2, y: cur.y + cur.h / 2 };
     var w = cur.w / f, h = cur.h / f;
     zoom *= f;
@@ -198,7 +205,7 @@
   document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1.25); });
   document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(0.8); });
   document.getElementById("zoom-fit").addEventListener("click", function () {
-    zoom = 1; followBox.checked = false; setBox(wholeBox());
+    zoom = 1; followBox.checked = false; jumpTo(wholeBox());
   });
   followBox.addEventListener("change", function () { if (lastStep) { refit(); } });
   window.addEventListener("resize", refit);
@@ -207,6 +214,7 @@
   var drag = null;
   stage.addEventListener("pointerdown", function (e) {
     if (e.button !== 0 || e.target.closest("#paths")) { return; }
+    stopAnim();
     drag = { x: e.clientX, y: e.clientY, box: cur, moved: false };
   });
   window.addEventListener("pointermove", function (e) {
