@@ -66,7 +66,7 @@ def _layout(steps, theme: str) -> tuple[dict, float]:
     for rankdir in ("LR", "TB"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StaleGradientWarning)
-            d = draw_graph(steps.root, max_nodes=max(2 * len(steps.nodes) + 10, 500),
+            d = draw_graph(steps.drawn(engine=False), max_nodes=max(2 * len(steps.nodes) + 10, 500),
                            theme=theme, precision=steps.precision, legend=False,
                            rankdir=rankdir)
         g = json.loads(backends.render(d.source, "json"))

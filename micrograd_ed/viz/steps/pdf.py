@@ -32,7 +32,7 @@ def pdf_bytes(steps, ks: Iterable[int], theme: str = "slide") -> bytes:
     from micrograd_ed.viz.steps.player import _draw, _wrap_caption
 
     ks = list(ks)
-    source = _draw(steps.root, theme, len(steps.nodes), steps.precision).source
+    source = _draw(steps.drawn(engine=False), theme, len(steps.nodes), steps.precision).source
     layout = json.loads(backends.render(source, "json"))
     x0, y0, x1, y1 = (float(v) for v in layout["bb"].split(","))
     width = x1 - x0

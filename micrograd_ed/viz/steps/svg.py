@@ -6,8 +6,9 @@ their ``<title>``, ``n<k>`` and ``n<k>_op``, with ``k`` the index in
 ``topological_order(root)``) and gives each the attributes the player's script and tests
 use:
 
-* a Value box: ``data-node="k"``, ``data-label="<its label>"`` (labelled ones), class
-  ``mg-value``; its "data …" / "grad …" text lines get classes ``mg-data`` / ``mg-grad``;
+* a Value box: ``data-node="k"``, ``data-name="<the name the captions use>"``,
+  ``data-label="<its label>"`` (labelled ones), class ``mg-value``; its "data …" / "grad …"
+  text lines get classes ``mg-data`` / ``mg-grad``;
 * an op ellipse: ``data-op="k"``; the edge from it to its Value: ``data-opedge="k"``;
 * an edge from operand ``i`` into node ``k``: ``data-edge="k_i"``, ``data-parent="j"``;
   its text lines get ``mg-edata`` / ``mg-egrad``.
@@ -53,7 +54,6 @@ FRAME_STYLE = """
 .mg-edge-current > path { stroke: #e65100; stroke-width: 5px; stroke-dasharray: none; }
 .mg-edge-current > polygon { fill: #e65100; stroke: #e65100; }
 .mg-edge-current > text { fill: #000; font-weight: bold; }
-.mg-tag { fill: #555; font-style: italic; }
 .mg-caption { fill: #1f2328; }
 .mg-extra { display: none; }
 """
@@ -100,9 +100,12 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 values[k] = g
                 g.set("class", "node mg-value")
                 g.set("data-node", str(k))
+                g.set("data-name", names[k])
                 if labels[k]:
                     g.set("data-label", labels[k])
-                _tag_value_lines(g, labels[k])
+                else:                       # drawn with its name (named.py): not a label
+                    g.attrib.pop("data-label", None)
+                _tag_value_lines(g, labels[k] or names[k])
                 _set_title(g, title_el, names[k])
                 continue
             m = _GHOST.match(gid)
@@ -242,36 +245,6 @@ def _size(root: ET.Element) -> tuple[float, float]:
 def _points(s: str) -> float:
     m = _NUMBER.search(s)
     return float(m.group(0)) if m else 0.0
-
-
-def add_tags(t: Tagged, names: list[str], labels: list[str]) -> None:
-    """A small "#k" beside every unlabelled box whose captions call it "#k"."""
-    for k, g in t.values.items():
-        if labels[k] or not names[k].startswith("#"):
-            continue
-        box = _bbox(g)
-        if box is None:
-            continue
-        x0, y0, _, _ = box
-        tag = ET.SubElement(g, _TEXT, {"class": "mg-tag", "x": f"{x0 + 2:.2f}",
-                                       "y": f"{y0 - 2:.2f}", "font-size": "8",
-                                       "font-family": "Helvetica,sans-Serif"})
-        tag.text = names[k]
-
-
-def _bbox(g: ET.Element) -> tuple[float, float, float, float] | None:
-    """The box of a node group from its outline's coordinates."""
-    for child in g:
-        if child.tag == "path":
-            nums = [float(n) for n in _NUMBER.findall(child.get("d", ""))]
-        elif child.tag == "polygon":
-            nums = [float(n) for n in _NUMBER.findall(child.get("points", ""))]
-        else:
-            continue
-        xs, ys = nums[0::2], nums[1::2]
-        if xs and ys:
-            return min(xs), min(ys), max(xs), max(ys)
-    return None
 
 
 # ------------------------------------------------------------- one step, baked in
