@@ -78,3 +78,69 @@ def test_fit_after_zooming_and_unticking(page):
     assert page.evaluate(INSIDE) == []
     page.keyboard.press("ArrowRight")                     # not following: the view stays
     assert page.evaluate(INSIDE) == []
+
+
+def stale_graph() -> Value:
+    """backward() twice without zero_grad(): draw_graph marks the stale nodes with an
+    orange border, which the player keeps (its numbers are one fresh pass)."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b
+    e.label = "e"
+    L = e + a
+    L.label = "L"
+    L.backward()
+    L.backward()
+    return L
+
+
+OUTLINE = """g => { const s = [...g.children].find(c => ['path', 'polygon', 'ellipse']
+  .includes(c.tagName)); const cs = getComputedStyle(s);
+  const halo = g.querySelector(':scope > .mg-halo');
+  const hs = halo ? getComputedStyle(halo.firstElementChild) : null;
+  return {stroke: cs.stroke, width: parseFloat(cs.strokeWidth), dash: cs.strokeDasharray,
+          halo: halo !== null && getComputedStyle(halo).display !== 'none'
+                ? {stroke: hs.stroke, width: parseFloat(hs.strokeWidth)} : null}; }"""
+
+
+def rgb(css: str) -> tuple[int, int, int]:
+    r, g, b = (int(x) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+    return r, g, b
+
+
+def grey(c: tuple[int, int, int]) -> float:
+    """The luma a greyscale print gives a colour (ITU-R BT.601)."""
+    return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+
+
+def test_this_step_is_told_apart_from_a_stale_node_in_colour_and_in_grey(tmp_path,
+                                                                           browser_page):
+    page = browser_page
+    steps = step_through(stale_graph())
+    page.goto(steps.save(tmp_path / "stale.html").as_uri())
+    stale_colour = "rgb(232, 89, 12)"                    # the theme's stale border, #e8590c
+    stale = page.eval_on_selector_all(
+        "#graph .mg-value", f"gs => gs.filter(g => ({OUTLINE})(g).stroke === "
+        f"'{stale_colour}').map(g => g.dataset.node)")
+    assert stale, "the stale nodes are marked"
+    page.keyboard.press("End")
+    k = next(s.index for s in steps if s.kind == "edge" and str(s.node) not in stale)
+    page.evaluate(f"window.mgSteps.go({k})")
+    current = page.eval_on_selector("#graph .mg-value.mg-current", OUTLINE)
+    marked = page.eval_on_selector(f"#graph [data-node='{stale[0]}']", OUTLINE)
+    assert marked["stroke"] == stale_colour and marked["halo"] is None
+    a, b = rgb(current["stroke"]), rgb(marked["stroke"])
+    assert sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5 > 150, (a, b)   # in colour
+    # in greyscale: this step has a halo (a second, wider outline of another grey) and a
+    # stroke of another width; a marked node has neither
+    assert current["halo"] is not None
+    assert current["halo"]["width"] >= 2 * current["width"]
+    assert abs(grey(rgb(current["halo"]["stroke"])) - grey(a)) > 60
+    assert abs(current["width"] - marked["width"]) >= 1
+    edge = page.eval_on_selector("#graph .mg-edge-current", OUTLINE)
+    assert edge["halo"] is not None and rgb(edge["stroke"]) == a
+    # the page's words say which colour is which, in that colour
+    key = page.eval_on_selector(".mg-hint .mg-step-key", "e => [e.textContent,"
+                                " getComputedStyle(e).color]")
+    assert key[0].lower() == "green" and rgb(key[1]) == a
+    legend = page.inner_text("#legend-text")
+    assert "orange border" in legend and "orange" not in page.inner_text(".mg-hint").lower()

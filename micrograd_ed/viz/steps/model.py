@@ -319,17 +319,22 @@ def glossary(nodes: list[Value], names: list[str], num: Numbers) -> str:
                      f"{_plural(formula, 'it', 'them')}")
     if inputs:
         parts.append(f"{_some(inputs)}: {_plural(inputs, 'an input', 'inputs')} without a label")
-    if long:
+    formulas = {k: _expression(nodes[k], num, lambda p: names[index[p]]) for k in long}
+    again = [k for k in long if len(formulas[k]) <= NAME_LIMIT]     # its formula is taken
+    for group, why in ((again, "its formula already names another value"),
+                       ([k for k in long if k not in again],
+                        "formula too long to use as a name")):
+        if not group:
+            continue
         shown = []
-        for k in long[:GLOSSARY_FORMULAS]:
-            expr = _expression(nodes[k], num, lambda p: names[index[p]])
+        for k in group[:GLOSSARY_FORMULAS]:
+            expr = formulas[k]
             if len(expr) > GLOSSARY_WIDTH:
                 expr = expr[:GLOSSARY_WIDTH].rstrip() + " \u2026"
             shown.append(f"{names[k]} = {expr}")
-        more = f" and {len(long) - len(shown)} more" if len(long) > len(shown) else ""
-        parts.append(f"{', '.join(shown)}{more}: "
-                     f"{_plural(long, 'a value', 'values')} without a label whose formula is "
-                     "too long to use as a name")
+        more = f" and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
+        parts.append(f"{', '.join(shown)}{more}: {_plural(group, 'a value', 'values')} "
+                     f"without a label ({why})")
     if not parts:
         return ""
     if inputs or long:

@@ -37,7 +37,10 @@ _GHOST = re.compile(r"^v(\d+)_u\d+$")
 _OP_EDGE = re.compile(r"^(?:n(\d+)_op|op(\d+))->[nv](\d+)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
-# The highlight styles, inside the SVG itself, so a saved frame shows them without the page.
+# The highlight styles, inside the SVG itself, so a saved frame shows them without the page
+# (the player's steps.css has the same rules). This step is green with a wide light halo, so
+# it is told apart, in colour and in greyscale, from the orange border draw_graph gives a
+# node whose grad is stale.
 FRAME_STYLE = """
 .mg-future { opacity: 0.35; }
 .mg-unknown { fill: #767676; }
@@ -48,12 +51,17 @@ FRAME_STYLE = """
 .mg-edge-in > path { stroke: #1f1f1f; stroke-width: 3px; }
 .mg-edge-in > polygon { fill: #1f1f1f; stroke: #1f1f1f; }
 .mg-current > path, .mg-current > polygon, .mg-current > ellipse {
-  stroke: #e65100; stroke-width: 4px; }
+  stroke: #2b8a3e; stroke-width: 5px; stroke-dasharray: none; }
 .mg-from > path, .mg-from > polygon, .mg-from > ellipse {
   stroke: #1f1f1f; stroke-width: 3px; stroke-dasharray: 6 3; }
-.mg-edge-current > path { stroke: #e65100; stroke-width: 5px; stroke-dasharray: none; }
-.mg-edge-current > polygon { fill: #e65100; stroke: #e65100; }
+.mg-edge-current > path { stroke: #2b8a3e; stroke-width: 5px; stroke-dasharray: none; }
+.mg-edge-current > polygon { fill: #2b8a3e; stroke: #2b8a3e; }
 .mg-edge-current > text { fill: #000; font-weight: bold; }
+.mg-halo { display: none; }
+.mg-current > .mg-halo, .mg-edge-current > .mg-halo { display: inline; }
+.mg-halo > * { fill: #b2f2bb; stroke: #b2f2bb; stroke-width: 16px; stroke-dasharray: none;
+  stroke-linejoin: round; stroke-linecap: round; }
+.mg-edge > .mg-halo > path { fill: none; }
 .mg-caption { fill: #1f2328; }
 .mg-extra { display: none; }
 """
@@ -106,6 +114,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 else:                       # drawn with its name (named.py): not a label
                     g.attrib.pop("data-label", None)
                 _tag_value_lines(g, labels[k] or names[k])
+                _add_halo(g)
                 _set_title(g, title_el, names[k])
                 continue
             m = _GHOST.match(gid)
@@ -114,6 +123,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 g.set("class", "node mg-ghost")
                 g.set("data-ghost", str(k))
                 _tag_lines(g, "mg-data", "mg-grad")
+                _add_halo(g)
                 _set_title(g, title_el, f"{names[k]} (drawn again beside this use)")
                 continue
             m = _OP.match(gid) or _OP.match(title)
@@ -123,6 +133,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                     ops[k] = g
                     g.set("class", "node mg-op")
                     g.set("data-op", str(k))
+                    _add_halo(g)
                     _set_title(g, title_el, f"the op of {names[k]}")
         elif cls == "edge":
             key = _edge_key(gid, title, parents, seen)
@@ -133,6 +144,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 g.set("data-edge", f"{k}_{i}")
                 g.set("data-parent", str(parents[k][i]))
                 _tag_lines(g, "mg-edata", "mg-egrad")
+                _add_halo(g)
                 _set_title(g, title_el, f"{names[parents[k][i]]} \u2192 {names[k]}")
                 continue
             m = _OP_EDGE.match(title)
@@ -227,6 +239,20 @@ def _tag_value_lines(g: ET.Element, label: str) -> None:
         prefix = ""
     data.set("class", "mg-data")
     data.set("data-prefix", prefix)
+
+
+def _add_halo(g: ET.Element) -> None:
+    """A copy of the group's outline (a box's border, an op's ellipse, an edge's line)
+    under it, in ``<g class="mg-halo">``: hidden, drawn wide and light when the group is
+    this step's (FRAME_STYLE, steps.css)."""
+    for n, child in enumerate(g):
+        if child.tag in ("path", "polygon", "ellipse"):
+            halo = ET.Element(_G, {"class": "mg-halo"})
+            shape = copy.deepcopy(child)
+            shape.attrib.pop("id", None)
+            halo.append(shape)
+            g.insert(n, halo)
+            return
 
 
 def _set_title(g: ET.Element, title_el: ET.Element | None, text: str) -> None:
