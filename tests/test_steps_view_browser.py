@@ -141,6 +141,49 @@ def test_this_step_is_told_apart_from_a_stale_node_in_colour_and_in_grey(tmp_pat
     # the page's words say which colour is which, in that colour
     key = page.eval_on_selector(".mg-hint .mg-step-key", "e => [e.textContent,"
                                 " getComputedStyle(e).color]")
-    assert key[0].lower() == "green" and rgb(key[1]) == a
+    assert key[0].lower() == "teal" and rgb(key[1]) == a
     legend = page.inner_text("#legend-text")
     assert "orange border" in legend and "orange" not in page.inner_text(".mg-hint").lower()
+
+
+def test_this_steps_colour_is_no_other_colour_of_the_picture(tmp_path, browser_page):
+    """Not the green of parameter boxes, the red and blue of grads, the orange of a stale
+    border nor the purple of a path: every other stroke and fill is far from it."""
+    from micrograd_ed.nn import MLP
+
+    model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    a = model([Value(1.0, label="x[0]"), Value(0.0, label="x[1]")])
+    L = -a.log()
+    L.label = "L"
+    L.backward()
+    L.backward()                                          # stale: orange borders too
+    steps = step_through(L)
+    page = browser_page
+    page.goto(steps.save(tmp_path / "xor.html").as_uri())
+    page.evaluate("window.mgSteps.showPaths(0)")          # the paths' purple
+    k = next(s.index for s in steps if s.kind == "edge")
+    page.evaluate(f"window.mgSteps.go({k})")
+    current = rgb(page.eval_on_selector("#graph .mg-value.mg-current", OUTLINE)["stroke"])
+    colours = page.evaluate("""() => {
+      const out = new Set();
+      for (const el of document.querySelectorAll('#graph *')) {
+        if (el.closest('.mg-current, .mg-edge-current, .mg-halo')) continue;
+        const cs = getComputedStyle(el);
+        for (const c of [cs.stroke, cs.fill]) if (c.startsWith('rgb')) out.add(c);
+      }
+      return [...out]; }""")
+    near = [c for c in colours if hue_apart(rgb(c), current) < 25]
+    assert len(colours) > 5 and near == [], (current, near)
+
+
+def hue_apart(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """Degrees of hue between two colours; 360 when either is a grey (told apart by
+    having no colour at all)."""
+    import colorsys
+
+    ha, sa, _ = colorsys.rgb_to_hsv(*(x / 255 for x in a))
+    hb, sb, _ = colorsys.rgb_to_hsv(*(x / 255 for x in b))
+    if sa < 0.25 or sb < 0.25:
+        return 360.0
+    d = abs(ha - hb) * 360
+    return min(d, 360 - d)

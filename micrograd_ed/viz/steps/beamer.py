@@ -26,7 +26,7 @@ from micrograd_ed.viz.steps.pdf import CURRENT, PARTIAL, SOURCE, paint_step
 
 WIDTH = 390.0       # pt: the text width of a 16:9 Beamer frame (160 mm less 1 cm margins)
 HEIGHT = 160.0      # pt: the picture's height, leaving room for the title and a caption
-KEY = (f"\\textcolor[HTML]{{{CURRENT[1:].upper()}}}{{green}} (with a light halo): this "
+KEY = (f"\\textcolor[HTML]{{{CURRENT[1:].upper()}}}{{teal}} (with a light halo): this "
        f"step's node or edge; \\textcolor[HTML]{{{SOURCE[1:].upper()}}}{{black, dashed}}: the "
        f"node passing its grad on; \\textcolor[HTML]{{{PARTIAL[1:].upper()}}}{{brown grad}}: a "
        f"partial sum (more uses to come); grey: not computed yet")

@@ -578,7 +578,7 @@ _BODY = """<div id="player" class="mg-player theme-{theme}">
 <div id="caption" aria-live="polite"></div>
 <div id="controls"></div>
 <p class="mg-hint">Click a box to see every path from it to the output. Keys: \u2190 \u2192 Home End
-Space. <span class="mg-step-key">Green</span> (with a light halo): this step; black: the operands
+Space. <span class="mg-step-key">Teal</span> (with a light halo): this step; black: the operands
 it reads (dashed black: the node passing its grad on); amber grad: still summing; grey: not
 computed yet.{names}</p>
 </div>"""

@@ -38,7 +38,7 @@ _OP_EDGE = re.compile(r"^(?:n(\d+)_op|op(\d+))->[nv](\d+)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
 # The highlight styles, inside the SVG itself, so a saved frame shows them without the page
-# (the player's steps.css has the same rules). This step is green with a wide light halo, so
+# (the player's steps.css has the same rules). This step is teal with a wide light halo, so
 # it is told apart, in colour and in greyscale, from the orange border draw_graph gives a
 # node whose grad is stale.
 FRAME_STYLE = """
@@ -51,15 +51,15 @@ FRAME_STYLE = """
 .mg-edge-in > path { stroke: #1f1f1f; stroke-width: 3px; }
 .mg-edge-in > polygon { fill: #1f1f1f; stroke: #1f1f1f; }
 .mg-current > path, .mg-current > polygon, .mg-current > ellipse {
-  stroke: #2b8a3e; stroke-width: 5px; stroke-dasharray: none; }
+  stroke: #0b7285; stroke-width: 5px; stroke-dasharray: none; }
 .mg-from > path, .mg-from > polygon, .mg-from > ellipse {
   stroke: #1f1f1f; stroke-width: 3px; stroke-dasharray: 6 3; }
-.mg-edge-current > path { stroke: #2b8a3e; stroke-width: 5px; stroke-dasharray: none; }
-.mg-edge-current > polygon { fill: #2b8a3e; stroke: #2b8a3e; }
+.mg-edge-current > path { stroke: #0b7285; stroke-width: 5px; stroke-dasharray: none; }
+.mg-edge-current > polygon { fill: #0b7285; stroke: #0b7285; }
 .mg-edge-current > text { fill: #000; font-weight: bold; }
 .mg-halo { display: none; }
 .mg-current > .mg-halo, .mg-edge-current > .mg-halo { display: inline; }
-.mg-halo > * { fill: #b2f2bb; stroke: #b2f2bb; stroke-width: 16px; stroke-dasharray: none;
+.mg-halo > * { fill: #99e9f2; stroke: #99e9f2; stroke-width: 12px; stroke-dasharray: none;
   stroke-linejoin: round; stroke-linecap: round; }
 .mg-edge > .mg-halo > path { fill: none; }
 .mg-caption { fill: #1f2328; }
