@@ -19,7 +19,7 @@ from micrograd_ed.viz.core.pdf import font_file, make_reproducible, paint_layout
 from micrograd_ed.viz.steps.svg import View
 
 CURRENT = "#0b7285"      # this step: teal with a light halo (HALO), never the orange
-HALO = "#99e9f2"         # border draw_graph gives a stale node; apart in greyscale too
+HALO = "#66d9e8"         # border draw_graph gives a stale node; apart in greyscale too
 HALO_WIDTH = 12.0
 SOURCE = "#1f1f1f"
 PENDING = "#c4c4c4"

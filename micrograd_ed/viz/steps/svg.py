@@ -59,7 +59,7 @@ FRAME_STYLE = """
 .mg-edge-current > text { fill: #000; font-weight: bold; }
 .mg-halo { display: none; }
 .mg-current > .mg-halo, .mg-edge-current > .mg-halo { display: inline; }
-.mg-halo > * { fill: #99e9f2; stroke: #99e9f2; stroke-width: 12px; stroke-dasharray: none;
+.mg-halo > * { fill: #66d9e8; stroke: #66d9e8; stroke-width: 12px; stroke-dasharray: none;
   stroke-linejoin: round; stroke-linecap: round; }
 .mg-edge > .mg-halo > path { fill: none; }
 .mg-caption { fill: #1f2328; }
