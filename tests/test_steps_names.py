@@ -104,6 +104,7 @@ def test_every_pdf_slide_explains_the_names(tmp_path):
             return
         flat = " ".join(words.split())
         assert "#k is the value's place k" in flat, (k, flat[-400:])
+        assert "Teal (with a light halo): this step's node or edge" in flat
         assert "(a \u00d7 b) + #2" in flat
 
 

@@ -21,6 +21,8 @@ from micrograd_ed.viz.steps.svg import View
 CURRENT = "#0b7285"      # this step: teal with a light halo (HALO), never the orange
 HALO = "#66d9e8"         # border draw_graph gives a stale node; apart in greyscale too
 HALO_WIDTH = 12.0
+KEY = ("Teal (with a light halo): this step's node or edge; black, dashed: the node passing "
+       "its grad on; brown grad: a partial sum (more uses to come); grey: not computed yet.")
 SOURCE = "#1f1f1f"
 PENDING = "#c4c4c4"
 UNKNOWN = "#767676"
@@ -39,9 +41,7 @@ def pdf_bytes(steps, ks: Iterable[int], theme: str = "slide") -> bytes:
     x0, y0, x1, y1 = (float(v) for v in layout["bb"].split(","))
     width = x1 - x0
     names = steps.glossary()            # on every page that does not say it already
-    captions = [_wrap_caption(steps.steps[k].caption if not names or names in
-                              steps.steps[k].caption else f"{steps.steps[k].caption}\n{names}",
-                              width) for k in ks]
+    captions = [_wrap_caption(_page_text(steps.steps[k].caption, names), width) for k in ks]
     size = max(11.0, min(22.0, width / 60))
     room = max(len(c) for c in captions) * size * 1.3 + size
     parents = {(k, i): steps.index(p) for k, v in enumerate(steps.nodes)
@@ -66,6 +66,14 @@ def save_pdf(steps, path, ks: Sequence[int] | None = None, theme: str = "slide")
 
     ks = range(len(steps.steps)) if ks is None else ks
     return write_atomic(path, pdf_bytes(steps, ks, theme))
+
+
+def _page_text(caption: str, names: str) -> str:
+    """A page's words: the step's caption, what this page's colours mean, and what the
+    names that are not labels mean (unless the caption says it already)."""
+    if names and names not in caption:
+        return f"{caption}\n{KEY}\n{names}"
+    return f"{caption}\n{KEY}"
 
 
 # ----------------------------------------------------------- one step's page
