@@ -98,6 +98,8 @@
   // --------------------------------------------------------------- the view
   var vb = svg.viewBox.baseVal;
   var full = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
+  var PAD = 10;          // SVG units around the drawing: room for this step's halo
+  full = drawnBox() || full;
   var cur = { x: full.x, y: full.y, w: full.w, h: full.h };
   var zoom = 1;
   var followBox = document.getElementById("follow");
@@ -143,6 +145,32 @@
     var w = s.w / scale, h = s.h / scale;
     return { x: full.x + (full.w - w) / 2, y: full.y + (full.h - h) / 2, w: w, h: h };
   }
+  // the bounding box, in SVG coordinates, of some elements of the picture (null if none)
+  function svgBox(els) {
+    var m = svg.getScreenCTM();
+    if (!m || !els.length) { return null; }
+    var inv = m.inverse(), box = null;
+    els.forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) { return; }
+      [[r.left, r.top], [r.right, r.bottom]].forEach(function (c) {
+        var p = svg.createSVGPoint();
+        p.x = c[0]; p.y = c[1];
+        p = p.matrixTransform(inv);
+        if (box === null) { box = { x0: p.x, y0: p.y, x1: p.x, y1: p.y }; }
+        box.x0 = Math.min(box.x0, p.x); box.y0 = Math.min(box.y0, p.y);
+        box.x1 = Math.max(box.x1, p.x); box.y1 = Math.max(box.y1, p.y);
+      });
+    });
+    return box;
+  }
+  // what "the whole graph" is: its boxes, ops and edges with a margin, not the SVG's canvas
+  // (which still holds the room of the legend, moved under the picture as text)
+  function drawnBox() {
+    var b = svgBox(all(".node, .edge, .cluster"));
+    if (b === null) { return null; }
+    return { x: b.x0 - PAD, y: b.y0 - PAD, w: b.x1 - b.x0 + 2 * PAD, h: b.y1 - b.y0 + 2 * PAD };
+  }
   // the bounding box, in SVG coordinates, of the elements a step is about
   function focusBox(step) {
     // an edge step looks at the edge and the op it runs into (the operand's own box may be
@@ -155,22 +183,7 @@
       if (step.n !== null && values[step.n]) { els.push(values[step.n]); }
       if (step.op !== null && ops[step.op]) { els.push(ops[step.op]); }
     }
-    if (!els.length) { return null; }
-    var m = svg.getScreenCTM();
-    if (!m) { return null; }
-    var inv = m.inverse(), box = null;
-    els.forEach(function (el) {
-      var r = el.getBoundingClientRect();
-      [[r.left, r.top], [r.right, r.bottom]].forEach(function (c) {
-        var p = svg.createSVGPoint();
-        p.x = c[0]; p.y = c[1];
-        p = p.matrixTransform(inv);
-        if (box === null) { box = { x0: p.x, y0: p.y, x1: p.x, y1: p.y }; }
-        box.x0 = Math.min(box.x0, p.x); box.y0 = Math.min(box.y0, p.y);
-        box.x1 = Math.max(box.x1, p.x); box.y1 = Math.max(box.y1, p.y);
-      });
-    });
-    return box;
+    return svgBox(els);
   }
   function followBoxFor(step) {
     var b = focusBox(step);
