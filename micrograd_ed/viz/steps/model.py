@@ -138,7 +138,7 @@ def node_names(nodes: list[Value], num: Numbers, limit: int = NAME_LIMIT) -> lis
 
 
 def is_tag(name: str) -> bool:
-    """Whether ``name`` is a ``#k`` name (a node without a label or a short formula)."""
+    """Whether ``name`` is a ``#k`` name (a node with neither a label nor a usable formula)."""
     return name.startswith("#") and name[1:].isdigit()
 
 
@@ -166,7 +166,7 @@ def _expression(v: Value, num: Numbers, name: Callable[[Value], str] | None) -> 
             out.append(name(p.node) if p.bare else _wrap(name(p.node)))
         else:
             x = p.number if p.node is None else p.node.data
-            out.append(num(x) if p.bare or n == 0 or name is not None else num.operand(x))
+            out.append(num(x) if p.bare or n == 0 else num.operand(x))
     return "".join(out)
 
 

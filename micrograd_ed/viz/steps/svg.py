@@ -88,7 +88,8 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
     """Tag the groups of a draw_graph SVG (see the module docstring).
 
     ``parents[k]`` are the indices of node k's operands (slot order); ``labels`` and
-    ``names`` give each node's label ('' if none) and the name the captions use.
+    ``names`` give each node's label ('' if none) and the name the captions use (which a
+    box without a label shows in its label's place: viz/steps/named.py).
     """
     root = _plain(ET.fromstring(_strip_prolog(svg)))
     values: dict[int, ET.Element] = {}
