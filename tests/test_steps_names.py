@@ -119,3 +119,13 @@ def test_the_page_is_the_same_bytes_in_two_runs():
             for seed in (1, 2)}
     here = hashlib.sha256(step_through(readme_graph()).html().encode()).hexdigest()
     assert runs == {here + "\n"}
+
+
+def test_a_negative_constant_in_a_named_formula_is_parenthesised():
+    from micrograd_ed.nn import MLP
+
+    out = MLP(3, [1], seed=0)([1.0, -2.0, 0.5])
+    steps = step_through(out)
+    captions = "\n".join(s.caption for s in steps) + steps.glossary()
+    assert "\u00b7(\u22122)" in captions
+    assert not re.search("[\u00b7\u00d7+^] ?\u2212", captions), captions
