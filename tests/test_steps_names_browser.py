@@ -67,9 +67,11 @@ def unwrap(name: str) -> str:
     return name
 
 
-@pytest.fixture(params=sorted(GRAPHS))
+@pytest.fixture(params=[(g, "notebook") for g in sorted(GRAPHS)] + [("readme", "slide")],
+                ids=lambda p: "-".join(p))
 def player(request, tmp_path, browser_page):
-    steps = step_through(GRAPHS[request.param]())
+    graph, theme = request.param
+    steps = step_through(GRAPHS[graph](), theme=theme)
     path = steps.save(tmp_path / "steps.html")
     browser_page.emulate_media(reduced_motion="reduce")
     browser_page.goto(path.as_uri())
@@ -77,12 +79,18 @@ def player(request, tmp_path, browser_page):
 
 
 def box_names(page) -> dict[int, dict]:
-    """node -> what its box shows: the first text line, the hover title, its label if any."""
-    return {int(k): v for k, v in page.evaluate("""() => Object.fromEntries(
+    """node -> what its box shows: the name on its first line (the slide theme writes
+    "name = value" there), the hover title, its label if any."""
+    boxes = {int(k): v for k, v in page.evaluate("""() => Object.fromEntries(
         [...document.querySelectorAll('#graph [data-node]')].map(g => [g.dataset.node, {
           first: g.querySelector('text').textContent,
           title: g.querySelector('title').textContent,
           label: g.getAttribute('data-label')}]))""").items()}
+    if page.evaluate("document.getElementById('player').classList.contains('theme-slide')"):
+        for box in boxes.values():
+            assert " = " in box["first"], box
+            box["first"] = box["first"].rsplit(" = ", 1)[0]
+    return boxes
 
 
 def test_every_step_names_its_node_as_its_box_and_the_panel_do(player):
