@@ -45,7 +45,19 @@ def xor_loss() -> Value:
     return L
 
 
-GRAPHS = {"readme": readme_graph, "twice": twice, "xor": xor_loss}
+def reused() -> Value:
+    """An unlabelled value used by ops far apart: draw_graph draws it again beside each use
+    (the copies said "value" while the captions said "#0")."""
+    a, x = Value(2.0), Value(0.5, label="x")
+    v = x
+    for _ in range(4):
+        v = (v * a).tanh()
+    L = v + a
+    L.backward()
+    return L
+
+
+GRAPHS = {"readme": readme_graph, "twice": twice, "xor": xor_loss, "reused": reused}
 
 # the node a step is about, named as the caption names it
 CAPTION_NAME = [
@@ -121,6 +133,11 @@ def test_every_step_names_its_node_as_its_box_and_the_panel_do(player):
         assert head.startswith(f"Paths from {box['first']} to "), (head, box)
     names = [b["first"] for b in boxes.values()]
     assert len(set(names)) == len(names), names     # one node, one name; one name, one node
+    ghosts = page.evaluate("""() => [...document.querySelectorAll('#graph [data-ghost]')]
+        .map(g => [g.dataset.ghost, g.querySelector('text').textContent])""")
+    for n, first in ghosts:                         # a value drawn again beside a use
+        assert first == boxes[int(n)]["first"] or first.startswith(boxes[int(n)]["first"]
+                                                                   + " = "), (n, first)
 
 
 def test_every_name_that_is_not_a_label_is_explained_on_the_page(player):
