@@ -98,6 +98,8 @@
   // --------------------------------------------------------------- the view
   var vb = svg.viewBox.baseVal;
   var full = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
+  var PAD = 10;          // SVG units around the drawing: room for this step's halo
+  full = drawnBox() || full;
   var cur = { x: full.x, y: full.y, w: full.w, h: full.h };
   var zoom = 1;
   var followBox = document.getElementById("follow");
@@ -117,8 +119,14 @@
     svg.setAttribute("viewBox", b.x.toFixed(2) + " " + b.y.toFixed(2) + " " +
                      b.w.toFixed(2) + " " + b.h.toFixed(2));
   }
-  function animateTo(b) {
+  // a jump (fit, zoom, drag, a resize, "follow" ticked or unticked) stops any pan still
+  // running, else the pan's next frames would take the view back where it was heading
+  function stopAnim() {
     if (anim !== null) { cancelAnimationFrame(anim); anim = null; }
+  }
+  function jumpTo(b) { stopAnim(); setBox(b); }
+  function animateTo(b) {
+    stopAnim();
     var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (reduce || document.hidden) { setBox(b); return; }
     var from = cur, t0 = null, ms = 260;
@@ -137,6 +145,32 @@
     var w = s.w / scale, h = s.h / scale;
     return { x: full.x + (full.w - w) / 2, y: full.y + (full.h - h) / 2, w: w, h: h };
   }
+  // the bounding box, in SVG coordinates, of some elements of the picture (null if none)
+  function svgBox(els) {
+    var m = svg.getScreenCTM();
+    if (!m || !els.length) { return null; }
+    var inv = m.inverse(), box = null;
+    els.forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) { return; }
+      [[r.left, r.top], [r.right, r.bottom]].forEach(function (c) {
+        var p = svg.createSVGPoint();
+        p.x = c[0]; p.y = c[1];
+        p = p.matrixTransform(inv);
+        if (box === null) { box = { x0: p.x, y0: p.y, x1: p.x, y1: p.y }; }
+        box.x0 = Math.min(box.x0, p.x); box.y0 = Math.min(box.y0, p.y);
+        box.x1 = Math.max(box.x1, p.x); box.y1 = Math.max(box.y1, p.y);
+      });
+    });
+    return box;
+  }
+  // what "the whole graph" is: its boxes, ops and edges with a margin, not the SVG's canvas
+  // (which still holds the room of the legend, moved under the picture as text)
+  function drawnBox() {
+    var b = svgBox(all(".node, .edge, .cluster"));
+    if (b === null) { return null; }
+    return { x: b.x0 - PAD, y: b.y0 - PAD, w: b.x1 - b.x0 + 2 * PAD, h: b.y1 - b.y0 + 2 * PAD };
+  }
   // the bounding box, in SVG coordinates, of the elements a step is about
   function focusBox(step) {
     // an edge step looks at the edge and the op it runs into (the operand's own box may be
@@ -149,22 +183,7 @@
       if (step.n !== null && values[step.n]) { els.push(values[step.n]); }
       if (step.op !== null && ops[step.op]) { els.push(ops[step.op]); }
     }
-    if (!els.length) { return null; }
-    var m = svg.getScreenCTM();
-    if (!m) { return null; }
-    var inv = m.inverse(), box = null;
-    els.forEach(function (el) {
-      var r = el.getBoundingClientRect();
-      [[r.left, r.top], [r.right, r.bottom]].forEach(function (c) {
-        var p = svg.createSVGPoint();
-        p.x = c[0]; p.y = c[1];
-        p = p.matrixTransform(inv);
-        if (box === null) { box = { x0: p.x, y0: p.y, x1: p.x, y1: p.y }; }
-        box.x0 = Math.min(box.x0, p.x); box.y0 = Math.min(box.y0, p.y);
-        box.x1 = Math.max(box.x1, p.x); box.y1 = Math.max(box.y1, p.y);
-      });
-    });
-    return box;
+    return svgBox(els);
   }
   function followBoxFor(step) {
     var b = focusBox(step);
@@ -183,13 +202,14 @@
   function follow(step) {
     lastStep = step;
     if (followBox.checked && (bigGraph() || zoom > 1)) { animateTo(followBoxFor(step)); }
-    else if (followBox.checked) { setBox(wholeBox()); }
+    else if (followBox.checked) { jumpTo(wholeBox()); }
   }
   function refit() {
-    if (lastStep && followBox.checked && (bigGraph() || zoom > 1)) { setBox(followBoxFor(lastStep)); }
-    else if (followBox.checked || zoom === 1) { setBox(wholeBox()); }
+    if (lastStep && followBox.checked && (bigGraph() || zoom > 1)) { jumpTo(followBoxFor(lastStep)); }
+    else if (followBox.checked || zoom === 1) { jumpTo(wholeBox()); }
   }
   function zoomBy(f) {
+    stopAnim();
     var c = { x: cur.x + cur.w / 2, y: cur.y + cur.h / 2 };
     var w = cur.w / f, h = cur.h / f;
     zoom *= f;
@@ -198,7 +218,7 @@
   document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1.25); });
   document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(0.8); });
   document.getElementById("zoom-fit").addEventListener("click", function () {
-    zoom = 1; followBox.checked = false; setBox(wholeBox());
+    zoom = 1; followBox.checked = false; jumpTo(wholeBox());
   });
   followBox.addEventListener("change", function () { if (lastStep) { refit(); } });
   window.addEventListener("resize", refit);
@@ -207,6 +227,7 @@
   var drag = null;
   stage.addEventListener("pointerdown", function (e) {
     if (e.button !== 0 || e.target.closest("#paths")) { return; }
+    stopAnim();
     drag = { x: e.clientX, y: e.clientY, box: cur, moved: false };
   });
   window.addEventListener("pointermove", function (e) {

@@ -2,6 +2,7 @@
 
     model.py   the steps: the forward pass op by op, then backward edge by edge, with captions
     player.py  step_through and Steps (notebook, page, PDF)
+    named.py   what the pictures draw: the graph with every box showing its caption name
     svg.py     the graph's SVG, tagged for stepping
     pdf.py     the steps as a lecture deck, one PDF page per step
 """

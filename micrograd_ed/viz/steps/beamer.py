@@ -26,10 +26,10 @@ from micrograd_ed.viz.steps.pdf import CURRENT, PARTIAL, SOURCE, paint_step
 
 WIDTH = 390.0       # pt: the text width of a 16:9 Beamer frame (160 mm less 1 cm margins)
 HEIGHT = 160.0      # pt: the picture's height, leaving room for the title and a caption
-KEY = (f"\\textcolor[HTML]{{{CURRENT[1:].upper()}}}{{orange}}: this step's node or edge; "
-       f"\\textcolor[HTML]{{{SOURCE[1:].upper()}}}{{blue, dashed}}: the node passing its grad "
-       f"on; \\textcolor[HTML]{{{PARTIAL[1:].upper()}}}{{brown grad}}: a partial sum (more "
-       f"uses to come); grey: not computed yet")
+KEY = (f"\\textcolor[HTML]{{{CURRENT[1:].upper()}}}{{teal}} (with a light halo): this "
+       f"step's node or edge; \\textcolor[HTML]{{{SOURCE[1:].upper()}}}{{black, dashed}}: the "
+       f"node passing its grad on; \\textcolor[HTML]{{{PARTIAL[1:].upper()}}}{{brown grad}}: a "
+       f"partial sum (more uses to come); grey: not computed yet")
 PAD = 4.0
 
 
@@ -39,15 +39,18 @@ def deck(steps, theme: str = "slide") -> str:
     parents = {(k, i): steps.index(p) for k, v in enumerate(steps.nodes)
                for i, p in enumerate(v.parents)}
     colours = Colours(get_theme(theme))
+    names = steps.glossary()            # what the names that are not labels mean
     overlays = []
     for k in range(len(steps.steps)):
         g = paint_step(layout, steps.view(k, theme), parents)
-        caption = r"\\".join(escape(line) for line in steps.steps[k].caption.split("\n"))
+        text = steps.steps[k].caption
+        key = KEY if not names or names in text else f"{KEY}. {escape(names)}"
+        caption = r"\\".join(escape(line) for line in text.split("\n"))
         overlays.append(
             f"\\only<{k + 1}>{{%\n\\scalebox{{{number(max(scale, 0.01))}}}{{%\n"
             f"{picture(g, colours, PAD)}}}\\par\\medskip\n"
             f"\\parbox{{\\linewidth}}{{\\small\\raggedright Step {k + 1} of "
-            f"{len(steps.steps)}: {caption}\\\\[2pt]\\scriptsize {KEY}}}}}\n")
+            f"{len(steps.steps)}: {caption}\\\\[2pt]\\scriptsize {key}}}}}\n")
     title = escape(f"Backprop through {steps.names[-1]}, step by step")
     return ("% micrograd_ed: backprop step by step, one overlay per step. Compile with "
             "pdflatex.\n"
@@ -66,7 +69,7 @@ def _layout(steps, theme: str) -> tuple[dict, float]:
     for rankdir in ("LR", "TB"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StaleGradientWarning)
-            d = draw_graph(steps.root, max_nodes=max(2 * len(steps.nodes) + 10, 500),
+            d = draw_graph(steps.drawn(engine=False), max_nodes=max(2 * len(steps.nodes) + 10, 500),
                            theme=theme, precision=steps.precision, legend=False,
                            rankdir=rankdir)
         g = json.loads(backends.render(d.source, "json"))

@@ -117,20 +117,29 @@ class Numbers:
 
 # --------------------------------------------------------------------- names
 def node_names(nodes: list[Value], num: Numbers, limit: int = NAME_LIMIT) -> list[str]:
-    """A name for every node: its label; else the expression that made it (``a × b``,
-    ``tanh(d)``) while that is at most ``limit`` characters; else ``#k``, its index in
-    topological order (the player shows these tags beside their boxes)."""
+    """One name for every node, used by every caption, the picture's boxes and the paths
+    panel: its label; else the expression that made it (``a × b``, ``tanh(d)``) while that
+    is at most ``limit`` characters and no other node has that name already; else ``#k``,
+    its index in topological order (:func:`glossary` says so on the page)."""
     names: list[str] = []
     index = {v: k for k, v in enumerate(nodes)}
+    taken = {printable(v.label) for v in nodes if v.label}
     for k, v in enumerate(nodes):
         if v.label:
-            names.append(printable(v.label))
+            name = printable(v.label)
         elif not v.op:
-            names.append(f"#{k}")
+            name = f"#{k}"
         else:
             expr = _expression(v, num, lambda p: names[index[p]])
-            names.append(expr if len(expr) <= limit else f"#{k}")
+            name = expr if len(expr) <= limit and expr not in taken else f"#{k}"
+        names.append(name)
+        taken.add(name)
     return names
+
+
+def is_tag(name: str) -> bool:
+    """Whether ``name`` is a ``#k`` name (a node with neither a label nor a usable formula)."""
+    return name.startswith("#") and name[1:].isdigit()
 
 
 _CALL = re.compile(r"^[A-Za-z_][\w.]*\([^()]*\)$")
@@ -157,7 +166,7 @@ def _expression(v: Value, num: Numbers, name: Callable[[Value], str] | None) -> 
             out.append(name(p.node) if p.bare else _wrap(name(p.node)))
         else:
             x = p.number if p.node is None else p.node.data
-            out.append(num(x) if p.bare or n == 0 or name is not None else num.operand(x))
+            out.append(num(x) if p.bare or n == 0 else num.operand(x))
     return "".join(out)
 
 
@@ -214,8 +223,8 @@ def build_steps(root: Value, *, forward: bool = True,
         caption = (f"Forward pass: the inputs are given ({given}). Each op computes its "
                    "value from its operands, in topological order; every grad is still "
                    "unknown (grad ?).")
-        if tag_note(names):
-            caption += "\n" + tag_note(names)
+        if glossary(nodes, names, num):
+            caption += "\n" + glossary(nodes, names, num)
         steps.append(Step(0, "start", "start", caption,
                           data={k: nodes[k].data for k in leaves}))
         for k, v in enumerate(nodes):
@@ -225,8 +234,8 @@ def build_steps(root: Value, *, forward: bool = True,
     else:
         caption = (f"The forward pass is done: {names[k_root]} = {num(root.data)}. Next, the "
                    "backward pass: every grad is still unknown (grad ?).")
-        if tag_note(names):
-            caption += "\n" + tag_note(names)
+        if glossary(nodes, names, num):
+            caption += "\n" + glossary(nodes, names, num)
         steps.append(Step(0, "start", "start", caption,
                           data={k: v.data for k, v in enumerate(nodes)}))
     _backward_steps(root, nodes, names, index, num, steps)
@@ -291,14 +300,56 @@ def _complete_note(p: Value, pn: str, uses: int) -> str:
     return f": complete ({how}). {pn} is a leaf, so this is its final grad."
 
 
-def tag_note(names: list[str]) -> str:
-    """What the ``#k`` names mean, when the graph has any (else "")."""
-    tags = [n for n in names if n.startswith("#") and n[1:].isdigit()]
-    if not tags:
+GLOSSARY_FORMULAS = 8     # "#k = formula" entries the glossary lists; the rule covers the rest
+GLOSSARY_WIDTH = 70       # characters of a formula in the glossary (its forward step has all)
+
+
+def glossary(nodes: list[Value], names: list[str], num: Numbers) -> str:
+    """What the names that are not labels mean, as one paragraph ("" when every node has a
+    label): formula names, ``#k`` inputs and ``#k`` values with their formulas."""
+    index = {v: k for k, v in enumerate(nodes)}
+    formula = [names[k] for k, v in enumerate(nodes)
+               if not v.label and v.op and not is_tag(names[k])]
+    inputs = [names[k] for k, v in enumerate(nodes) if not v.label and not v.op]
+    long = [k for k, v in enumerate(nodes) if not v.label and v.op and is_tag(names[k])]
+    parts = []
+    if formula:
+        parts.append(f"{_some(formula)}: {_plural(formula, 'a value', 'values')} without a "
+                     "label, named by the formula that computed "
+                     f"{_plural(formula, 'it', 'them')}")
+    if inputs:
+        parts.append(f"{_some(inputs)}: {_plural(inputs, 'an input', 'inputs')} without a label")
+    formulas = {k: _expression(nodes[k], num, lambda p: names[index[p]]) for k in long}
+    again = [k for k in long if len(formulas[k]) <= NAME_LIMIT]     # its formula is taken
+    for group, why in ((again, "its formula already names another value"),
+                       ([k for k in long if k not in again],
+                        "formula too long to use as a name")):
+        if not group:
+            continue
+        shown = []
+        for k in group[:GLOSSARY_FORMULAS]:
+            expr = formulas[k]
+            if len(expr) > GLOSSARY_WIDTH:
+                expr = expr[:GLOSSARY_WIDTH].rstrip() + " \u2026"
+            shown.append(f"{names[k]} = {expr}")
+        more = f" and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
+        parts.append(f"{', '.join(shown)}{more}: {_plural(group, 'a value', 'values')} "
+                     f"without a label ({why})")
+    if not parts:
         return ""
-    return (f"{', '.join(tags[:3])}{', …' if len(tags) > 3 else ''}: values without a "
-            "label whose formula is too long to use as a name; #k is the value's place k in "
-            "the order of computation, written small beside its box.")
+    if inputs or long:
+        parts.append("#k is the value's place k in the order of computation")
+    return "Names: " + "; ".join(parts) + "."
+
+
+def _some(names: list[str], most: int = 8) -> str:
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most} more"
+    return ", ".join(names)
+
+
+def _plural(items: list, one: str, many: str) -> str:
+    return one if len(items) == 1 else many
 
 
 def _forward_caption(v: Value, k: int, names: list[str], index: dict[Value, int],

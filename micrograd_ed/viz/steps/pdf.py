@@ -18,7 +18,11 @@ from micrograd_ed.viz.core import backends
 from micrograd_ed.viz.core.pdf import font_file, make_reproducible, paint_layout
 from micrograd_ed.viz.steps.svg import View
 
-CURRENT = "#e65100"
+CURRENT = "#0b7285"      # this step: teal with a light halo (HALO), never the orange
+HALO = "#66d9e8"         # border draw_graph gives a stale node; apart in greyscale too
+HALO_WIDTH = 12.0
+KEY = ("Teal (with a light halo): this step's node or edge; black, dashed: the node passing "
+       "its grad on; brown grad: a partial sum (more uses to come); grey: not computed yet.")
 SOURCE = "#1f1f1f"
 PENDING = "#c4c4c4"
 UNKNOWN = "#767676"
@@ -32,11 +36,12 @@ def pdf_bytes(steps, ks: Iterable[int], theme: str = "slide") -> bytes:
     from micrograd_ed.viz.steps.player import _draw, _wrap_caption
 
     ks = list(ks)
-    source = _draw(steps.root, theme, len(steps.nodes), steps.precision).source
+    source = _draw(steps.drawn(engine=False), theme, len(steps.nodes), steps.precision).source
     layout = json.loads(backends.render(source, "json"))
     x0, y0, x1, y1 = (float(v) for v in layout["bb"].split(","))
     width = x1 - x0
-    captions = [_wrap_caption(steps.steps[k].caption, width) for k in ks]
+    names = steps.glossary()            # on every page that does not say it already
+    captions = [_wrap_caption(_page_text(steps.steps[k].caption, names), width) for k in ks]
     size = max(11.0, min(22.0, width / 60))
     room = max(len(c) for c in captions) * size * 1.3 + size
     parents = {(k, i): steps.index(p) for k, v in enumerate(steps.nodes)
@@ -63,6 +68,14 @@ def save_pdf(steps, path, ks: Sequence[int] | None = None, theme: str = "slide")
     return write_atomic(path, pdf_bytes(steps, ks, theme))
 
 
+def _page_text(caption: str, names: str) -> str:
+    """A page's words: the step's caption, what this page's colours mean, and what the
+    names that are not labels mean (unless the caption says it already)."""
+    if names and names not in caption:
+        return f"{caption}\n{KEY}\n{names}"
+    return f"{caption}\n{KEY}"
+
+
 # ----------------------------------------------------------- one step's page
 def paint_step(layout: dict, view: View, parents: dict[tuple[int, int], int]) -> dict:
     """A copy of ``layout`` showing ``view``: texts replaced, highlights as colours."""
@@ -75,7 +88,8 @@ def paint_step(layout: dict, view: View, parents: dict[tuple[int, int], int]) ->
             k = int(oid[1:].split("_u")[0])
             _ghost(obj, view.data.get(k))
         elif oid.startswith("op") and oid[2:].isdigit() and int(oid[2:]) == view.op:
-            _outline(obj, CURRENT, 3.0)
+            _outline(obj, CURRENT, 4.0)
+            _halo(obj)
     for edge in g.get("edges", []):
         eid = edge.get("id", "")
         if eid.startswith("e") and "_" in eid:
@@ -108,6 +122,7 @@ def _value(obj: dict, k: int, view: View) -> None:
                     FUTURE if future else None)
     if k == view.current:
         _outline(obj, CURRENT, 4.0)
+        _halo(obj)
     elif k == view.source:
         _outline(obj, SOURCE, 3.0, dashed=True)
     elif future:
@@ -134,6 +149,7 @@ def _edge(edge: dict, key: tuple[int, int], parent: int, view: View) -> None:
     if key == view.edge:
         _recolour(edge, ("_draw_", "_hdraw_"), CURRENT, 5.0)
         _recolour(edge, ("_ldraw_",), "#000000", None)
+        _halo(edge)
     elif view.op is not None and key[0] == view.op:
         _recolour(edge, ("_draw_", "_hdraw_"), SOURCE, 3.0)
     elif share is None:                     # no sign yet: no colour, no dashes
@@ -165,6 +181,15 @@ def _outline(obj: dict, colour: str, width: float, dashed: bool = False) -> None
     if dashed:
         head.append({"op": "S", "style": "dashed"})
     obj["_draw_"] = head + [dict(o, color=colour) if o["op"] == "c" else o for o in ops]
+
+
+def _halo(obj: dict) -> None:
+    """A wide light copy of the object's outline under it (this step's highlight)."""
+    shapes = [o for o in obj.get("_draw_", []) if o["op"] in ("b", "B", "p", "P", "e", "E")]
+    head = [{"op": "S", "style": f"setlinewidth({HALO_WIDTH})"}, {"op": "S", "style": "solid"},
+            {"op": "c", "grad": "none", "color": HALO},
+            {"op": "C", "grad": "none", "color": HALO}]
+    obj["_draw_"] = head + shapes + obj.get("_draw_", [])
 
 
 def _recolour(obj: dict, keys: Sequence[str], colour: str, width: float | None) -> None:

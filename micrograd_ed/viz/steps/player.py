@@ -43,14 +43,15 @@ from micrograd_ed.viz.steps.model import (
     State,
     Step,
     build_steps,
+    glossary,
     local_formula,
     paths,
     replay,
-    tag_note,
     users,
     wrap_name,
 )
-from micrograd_ed.viz.steps.svg import Tagged, View, add_tags, bake, tag_svg
+from micrograd_ed.viz.steps.named import named_root
+from micrograd_ed.viz.steps.svg import Tagged, View, bake, tag_svg
 
 STYLES = ("page.css", "controls.css", "steps.css")
 SCRIPTS = ("controls.js", "steps.js")
@@ -289,14 +290,21 @@ class Steps:
         theme = theme or self.theme
         _check_theme(theme)
         if theme not in self._pictures:
-            svg = _draw(self.mirror or self.root, theme, len(self.nodes),
-                        self.precision).svg()
+            svg = _draw(self.drawn(), theme, len(self.nodes), self.precision).svg()
             parents = [[self._index[p] for p in v.parents] for v in self.nodes]
             labels = [printable(v.label) for v in self.nodes]
-            tagged = tag_svg(svg, parents, labels, self.names)
-            add_tags(tagged, self.names, labels)
-            self._pictures[theme] = tagged
+            self._pictures[theme] = tag_svg(svg, parents, labels, self.names)
         return self._pictures[theme]
+
+    def drawn(self, engine: bool = True) -> Value | Mirror:
+        """What the pictures draw: the graph, with every box showing the name the captions
+        use (a copy whose unlabelled nodes carry their names: viz/steps/named.py); with
+        ``engine``, another engine's graph as its Mirror (whose legend says whose it is)."""
+        return named_root(self.nodes, self.names, self.mirror if engine else None)
+
+    def glossary(self) -> str:
+        """What the names that are not labels mean ("" when every node has a label)."""
+        return glossary(self.nodes, self.names, self.num)
 
     def svg(self, k: int = -1, theme: str | None = None, caption: bool = False) -> str:
         """Step ``k`` (default: the last, the final state) as a standalone SVG."""
@@ -315,11 +323,11 @@ class Steps:
         """The player: one self-contained HTML page (nothing fetched, no server)."""
         t = self.picture()
         title = f"Backprop through {self.names[-1]}, step by step"
-        note = tag_note(self.names)
+        note = self.glossary()
         svg, legend = _legend_apart(t)
         body = _BODY.format(theme=html.escape(self.theme), title=html.escape(title),
                             svg=svg, legend=legend,
-                            tags=html.escape(" " + note) if note else "")
+                            names=f'\n<span id="names">{html.escape(note)}</span>' if note else "")
         return page.html_page(title=title, body=body, data=self._page_data(),
                               styles=STYLES, scripts=SCRIPTS)
 
@@ -410,7 +418,7 @@ class Steps:
         """One Diagram per step (the picture with that step's texts, highlights and caption),
         all from one layout, so nothing moves between slides."""
         _check_theme(theme)
-        source = _draw(self.root, theme, len(self.nodes), self.precision).source
+        source = _draw(self.drawn(engine=False), theme, len(self.nodes), self.precision).source
         return [Frame(self, k, theme, source) for k in range(len(self.steps))]
 
     # ---------------------------------------------------------------- Jupyter
@@ -570,6 +578,7 @@ _BODY = """<div id="player" class="mg-player theme-{theme}">
 <div id="caption" aria-live="polite"></div>
 <div id="controls"></div>
 <p class="mg-hint">Click a box to see every path from it to the output. Keys: \u2190 \u2192 Home End
-Space. Orange: this step; black: the operands it reads (dashed black: the node passing its grad
-on); amber grad: still summing; grey: not computed yet.{tags}</p>
+Space. <span class="mg-step-key">Teal</span> (with a light halo): this step; black: the operands
+it reads (dashed black: the node passing its grad on); amber grad: still summing; grey: not
+computed yet.{names}</p>
 </div>"""

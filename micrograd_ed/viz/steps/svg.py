@@ -6,8 +6,9 @@ their ``<title>``, ``n<k>`` and ``n<k>_op``, with ``k`` the index in
 ``topological_order(root)``) and gives each the attributes the player's script and tests
 use:
 
-* a Value box: ``data-node="k"``, ``data-label="<its label>"`` (labelled ones), class
-  ``mg-value``; its "data …" / "grad …" text lines get classes ``mg-data`` / ``mg-grad``;
+* a Value box: ``data-node="k"``, ``data-name="<the name the captions use>"``,
+  ``data-label="<its label>"`` (labelled ones), class ``mg-value``; its "data …" / "grad …"
+  text lines get classes ``mg-data`` / ``mg-grad``;
 * an op ellipse: ``data-op="k"``; the edge from it to its Value: ``data-opedge="k"``;
 * an edge from operand ``i`` into node ``k``: ``data-edge="k_i"``, ``data-parent="j"``;
   its text lines get ``mg-edata`` / ``mg-egrad``.
@@ -36,7 +37,10 @@ _GHOST = re.compile(r"^v(\d+)_u\d+$")
 _OP_EDGE = re.compile(r"^(?:n(\d+)_op|op(\d+))->[nv](\d+)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
-# The highlight styles, inside the SVG itself, so a saved frame shows them without the page.
+# The highlight styles, inside the SVG itself, so a saved frame shows them without the page
+# (the player's steps.css has the same rules). This step is teal with a wide light halo, so
+# it is told apart, in colour and in greyscale, from the orange border draw_graph gives a
+# node whose grad is stale.
 FRAME_STYLE = """
 .mg-future { opacity: 0.35; }
 .mg-unknown { fill: #767676; }
@@ -47,13 +51,17 @@ FRAME_STYLE = """
 .mg-edge-in > path { stroke: #1f1f1f; stroke-width: 3px; }
 .mg-edge-in > polygon { fill: #1f1f1f; stroke: #1f1f1f; }
 .mg-current > path, .mg-current > polygon, .mg-current > ellipse {
-  stroke: #e65100; stroke-width: 4px; }
+  stroke: #0b7285; stroke-width: 5px; stroke-dasharray: none; }
 .mg-from > path, .mg-from > polygon, .mg-from > ellipse {
   stroke: #1f1f1f; stroke-width: 3px; stroke-dasharray: 6 3; }
-.mg-edge-current > path { stroke: #e65100; stroke-width: 5px; stroke-dasharray: none; }
-.mg-edge-current > polygon { fill: #e65100; stroke: #e65100; }
+.mg-edge-current > path { stroke: #0b7285; stroke-width: 5px; stroke-dasharray: none; }
+.mg-edge-current > polygon { fill: #0b7285; stroke: #0b7285; }
 .mg-edge-current > text { fill: #000; font-weight: bold; }
-.mg-tag { fill: #555; font-style: italic; }
+.mg-halo { display: none; }
+.mg-current > .mg-halo, .mg-edge-current > .mg-halo { display: inline; }
+.mg-halo > * { fill: #66d9e8; stroke: #66d9e8; stroke-width: 12px; stroke-dasharray: none;
+  stroke-linejoin: round; stroke-linecap: round; }
+.mg-edge > .mg-halo > path { fill: none; }
 .mg-caption { fill: #1f2328; }
 .mg-extra { display: none; }
 """
@@ -80,7 +88,8 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
     """Tag the groups of a draw_graph SVG (see the module docstring).
 
     ``parents[k]`` are the indices of node k's operands (slot order); ``labels`` and
-    ``names`` give each node's label ('' if none) and the name the captions use.
+    ``names`` give each node's label ('' if none) and the name the captions use (which a
+    box without a label shows in its label's place: viz/steps/named.py).
     """
     root = _plain(ET.fromstring(_strip_prolog(svg)))
     values: dict[int, ET.Element] = {}
@@ -100,9 +109,13 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 values[k] = g
                 g.set("class", "node mg-value")
                 g.set("data-node", str(k))
+                g.set("data-name", names[k])
                 if labels[k]:
                     g.set("data-label", labels[k])
-                _tag_value_lines(g, labels[k])
+                else:                       # drawn with its name (named.py): not a label
+                    g.attrib.pop("data-label", None)
+                _tag_value_lines(g, labels[k] or names[k])
+                _add_halo(g)
                 _set_title(g, title_el, names[k])
                 continue
             m = _GHOST.match(gid)
@@ -111,6 +124,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 g.set("class", "node mg-ghost")
                 g.set("data-ghost", str(k))
                 _tag_lines(g, "mg-data", "mg-grad")
+                _add_halo(g)
                 _set_title(g, title_el, f"{names[k]} (drawn again beside this use)")
                 continue
             m = _OP.match(gid) or _OP.match(title)
@@ -120,6 +134,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                     ops[k] = g
                     g.set("class", "node mg-op")
                     g.set("data-op", str(k))
+                    _add_halo(g)
                     _set_title(g, title_el, f"the op of {names[k]}")
         elif cls == "edge":
             key = _edge_key(gid, title, parents, seen)
@@ -130,6 +145,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
                 g.set("data-edge", f"{k}_{i}")
                 g.set("data-parent", str(parents[k][i]))
                 _tag_lines(g, "mg-edata", "mg-egrad")
+                _add_halo(g)
                 _set_title(g, title_el, f"{names[parents[k][i]]} \u2192 {names[k]}")
                 continue
             m = _OP_EDGE.match(title)
@@ -226,6 +242,20 @@ def _tag_value_lines(g: ET.Element, label: str) -> None:
     data.set("data-prefix", prefix)
 
 
+def _add_halo(g: ET.Element) -> None:
+    """A copy of the group's outline (a box's border, an op's ellipse, an edge's line)
+    under it, in ``<g class="mg-halo">``: hidden, drawn wide and light when the group is
+    this step's (FRAME_STYLE, steps.css)."""
+    for n, child in enumerate(g):
+        if child.tag in ("path", "polygon", "ellipse"):
+            halo = ET.Element(_G, {"class": "mg-halo"})
+            shape = copy.deepcopy(child)
+            shape.attrib.pop("id", None)
+            halo.append(shape)
+            g.insert(n, halo)
+            return
+
+
 def _set_title(g: ET.Element, title_el: ET.Element | None, text: str) -> None:
     if title_el is None:
         title_el = ET.SubElement(g, _TITLE)
@@ -242,36 +272,6 @@ def _size(root: ET.Element) -> tuple[float, float]:
 def _points(s: str) -> float:
     m = _NUMBER.search(s)
     return float(m.group(0)) if m else 0.0
-
-
-def add_tags(t: Tagged, names: list[str], labels: list[str]) -> None:
-    """A small "#k" beside every unlabelled box whose captions call it "#k"."""
-    for k, g in t.values.items():
-        if labels[k] or not names[k].startswith("#"):
-            continue
-        box = _bbox(g)
-        if box is None:
-            continue
-        x0, y0, _, _ = box
-        tag = ET.SubElement(g, _TEXT, {"class": "mg-tag", "x": f"{x0 + 2:.2f}",
-                                       "y": f"{y0 - 2:.2f}", "font-size": "8",
-                                       "font-family": "Helvetica,sans-Serif"})
-        tag.text = names[k]
-
-
-def _bbox(g: ET.Element) -> tuple[float, float, float, float] | None:
-    """The box of a node group from its outline's coordinates."""
-    for child in g:
-        if child.tag == "path":
-            nums = [float(n) for n in _NUMBER.findall(child.get("d", ""))]
-        elif child.tag == "polygon":
-            nums = [float(n) for n in _NUMBER.findall(child.get("points", ""))]
-        else:
-            continue
-        xs, ys = nums[0::2], nums[1::2]
-        if xs and ys:
-            return min(xs), min(ys), max(xs), max(ys)
-    return None
 
 
 # ------------------------------------------------------------- one step, baked in
