@@ -33,6 +33,8 @@ READABLE = 0.25             # ...spaces them at least this fraction of a layer's
 SUM_TERMS = 6               # a sum of more shares than this is shortened with "..."
 MINUS = "\u2212"
 PAD = " "                   # a space each side of an edge label's lines (see svgpost)
+LABEL_MARGIN = "0.08,0.03"  # inches between an edge label's text and its box
+HALF_EDGE = 0.25            # inches: the least ranksep left to right, each half of an edge
 
 
 class GraphWriter:
@@ -106,7 +108,7 @@ class GraphWriter:
         edges = [(e.src, e.tgt, self._edge_box(e)) for e in self.p.edges]
         edges += [(f"{self.p.name(v)}_op", self.p.name(v), None)
                   for v in self.p.nodes if v.op and not self.p.hidden(v)]
-        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.ranksep(rankdir))
+        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.rank_gap(rankdir))
 
     def ranksep(self, rankdir: str) -> float:
         """The theme's rank separation (inches), or more in a collapsed view whose
@@ -134,6 +136,19 @@ class GraphWriter:
             thick = [max(w if side else h for w, h in layers[x]) for x in (a, b)]
             sep = max(sep, (READABLE * max(ext) - sum(thick) / 2) / 72)
         return round(sep, 2)
+
+    def rank_gap(self, rankdir: str) -> float:
+        """The ``ranksep`` written into the DOT text: :meth:`ranksep`, halved in a
+        left-to-right picture whose edge labels are nodes of their own. A label node is a
+        rank of its own between an operand and its op, as wide as its text, so each
+        labelled edge crosses two gaps (Graphviz halves ``ranksep`` for its own edge
+        labels for the same reason), but at least :data:`HALF_EDGE`, so that the line out
+        of a label box is longer than its arrowhead; top to bottom, a label is one short
+        line and keeps the whole gap, which its edge's bends need."""
+        sep = self.ranksep(rankdir)
+        if self.labelled and rankdir in ("LR", "RL"):
+            return round(max(sep / 2, HALF_EDGE), 3)
+        return sep
 
     # -------------------------------------------------------------- nodes
     def nodes(self) -> list[str]:
@@ -243,7 +258,7 @@ class GraphWriter:
         for e in self.p.edges:
             a: dict[str, object] = {"id": e.eid}
             text = self._edge_text(e) if self.labelled else ""
-            split = bool(text) and (bool(home) or bool(self.p.collapsed))
+            split = bool(text)
             if text and not split:
                 a["label"] = Raw(text)
             if e.parent is None:
@@ -263,7 +278,7 @@ class GraphWriter:
                                                .replace(f'"{PAD}', '"').replace(f'{PAD}"', '"')),
                      "shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff",
                      "color": a.get("color", "#999999"), "penwidth": 1,
-                     "fontsize": self.t.edge_fontsize, "margin": "0.04,0.02", "width": 0,
+                     "fontsize": self.t.edge_fontsize, "margin": LABEL_MARGIN, "width": 0,
                      "height": 0, "fontcolor": a.pop("fontcolor", "#333333")}
             name = f"{e.eid}_label"
             out.append(f"  {name} {attrs(box_a)};")
@@ -322,7 +337,7 @@ class GraphWriter:
         t = self.t
         a: dict[str, object] = {"rankdir": rankdir, "fontname": FONTNAME,
                                 "fontsize": t.title_fontsize, "nodesep": t.nodesep,
-                                "ranksep": self.ranksep(rankdir), "pad": 0.1}
+                                "ranksep": self.rank_gap(rankdir), "pad": 0.1}
         a |= graph_order.graph_attrs(boxed)      # keeps neurons in index order in boxes
         if title:
             a |= {"label": Raw(quote(title)), "labelloc": "t"}
