@@ -128,11 +128,17 @@ def test_the_four_uses_slide_has_no_line_through_text(browser_page):
     assert hits == [], hits[:3]
 
 
-# Not reached yet (issue 23, measured at 1920x1080): the 2-2-1 graph's slide text is below
-# 14 px. Strict: it fails the run once it passes, so the mark comes off with the fix.
-@pytest.mark.xfail(strict=True, reason="issue 23: the 2-2-1 graph (33 nodes) on a slide is "
-                   "12.8 px (11.0 px with group_by='neuron'), below 14 px")
-@pytest.mark.parametrize("what", ["xor-2-2-1", "xor-2-2-1-neurons"])
+# Issue 23, measured at 1920x1080: the 2-2-1 graph's slide text was 12.8 px (11.0 px boxed by
+# neuron); label boxes on the lines, a tighter top-to-bottom rank gap and the legend beside the
+# output bring the plain graph to 14.1 px. Not reached yet boxed by neuron: 11.8 px, the
+# picture 3471 px wide (the inputs and their four edge labels in a row right of the boxes,
+# layer 1's box beside layer 0's); 2926 px is the most that keeps 14 px. Strict: it fails the
+# run once it passes, so the mark comes off with the fix.
+@pytest.mark.parametrize("what", [
+    "xor-2-2-1",
+    pytest.param("xor-2-2-1-neurons", marks=pytest.mark.xfail(
+        strict=True, reason="issue 23: the 2-2-1 graph boxed by neuron on a slide is 11.8 px "
+        "(3471 px wide), below 14 px"))])
 def test_the_2_2_1_graph_on_a_slide_has_14_px_text(browser_page, what):
     m = measure(browser_page, _issue_figures("slide")[what].svg(), fit=True)
     assert m["smallest"] >= SLIDE_TEXT_PX, (m["smallest"], m["smallestText"])

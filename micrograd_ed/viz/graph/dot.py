@@ -35,6 +35,7 @@ MINUS = "\u2212"
 PAD = " "                   # a space each side of an edge label's lines (see svgpost)
 LABEL_MARGIN = "0.08,0.03"  # inches between an edge label's text and its box
 HALF_EDGE = 0.25            # inches: the least ranksep left to right, each half of an edge
+TB_HALF_EDGE = 0.18         # inches: the least ranksep top to bottom
 
 
 class GraphWriter:
@@ -67,8 +68,10 @@ class GraphWriter:
 
     # ------------------------------------------------------------- output
     def source(self, rankdir: str, title: str | None, scope: dict[Value, Scope],
-               group_by: str | None, legend: list[str] | None) -> str:
-        """The whole DOT text: defaults, nodes, cluster boxes, edges, the legend."""
+               group_by: str | None, legend: list[str] | None, beside: bool = False) -> str:
+        """The whole DOT text: defaults, nodes, cluster boxes, edges, the legend (under
+        the picture top to bottom, unless ``beside``: then in the output's rank, as left
+        to right)."""
         body = self.nodes()
         boxed = clusters(self.drawn, scope, group_by, bool(self.p.collapsed))
         home = {n: name for name, _, members in boxed for n in members}
@@ -95,7 +98,7 @@ class GraphWriter:
         if legend:
             # beside the output in LR (same rank), unless the output is in a box: a rank=same
             # of a boxed node and one outside pulls the node out through the box's border
-            side = rankdir if self.anchor() not in home else "TB"
+            side = ("LR" if beside else rankdir) if self.anchor() not in home else "TB"
             inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), side)
         return "\n".join(head + inner + ["}", ""])
 
@@ -143,12 +146,15 @@ class GraphWriter:
         rank of its own between an operand and its op, as wide as its text, so each
         labelled edge crosses two gaps (Graphviz halves ``ranksep`` for its own edge
         labels for the same reason), but at least :data:`HALF_EDGE`, so that the line out
-        of a label box is longer than its arrowhead; top to bottom, a label is one short
-        line and keeps the whole gap, which its edge's bends need."""
+        of a label box is longer than its arrowhead; top to bottom, where a label is one or
+        two short lines, six tenths of it (at least :data:`TB_HALF_EDGE`): room for the
+        bends of lines that fan out of a value used many times."""
         sep = self.ranksep(rankdir)
-        if self.labelled and rankdir in ("LR", "RL"):
+        if not self.labelled:
+            return sep
+        if rankdir in ("LR", "RL"):
             return round(max(sep / 2, HALF_EDGE), 3)
-        return sep
+        return round(max(sep * 0.6, TB_HALF_EDGE), 3)
 
     # -------------------------------------------------------------- nodes
     def nodes(self) -> list[str]:
@@ -330,7 +336,7 @@ class GraphWriter:
 
     def op_attrs(self) -> dict[str, object]:
         return {"shape": "ellipse", "style": "filled", "fillcolor": "#f3f3f3",
-                "color": "#999999", "margin": "0.04,0.02", "height": 0.3}
+                "color": "#999999", "margin": "0.04,0", "height": 0.3}
 
     def graph_attrs(self, rankdir: str, title: str | None,
                     boxed: bool = False) -> dict[str, object]:
