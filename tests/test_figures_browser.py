@@ -167,3 +167,20 @@ def test_every_edge_label_is_nearest_its_own_line(browser_page):
     wrong = labels_nearer_another_edge(browser_page, _nb04_neuron_graph().svg())
     assert wrong == [], wrong[:3]
 
+
+
+# Not reached yet: in slides/xor_graph (boxed by neuron) the line out of the label box of
+# x[1] -> neuron 0's dot passes 0.5 px from the label box of x[0] -> the same dot, as near as
+# its own line (0.5 px). Strict: it fails the run once it passes.
+_GRAZED = {"slides/xor_graph"}
+
+
+@pytest.mark.parametrize("svg", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="another line grazes a label "
+                                            "box of the boxed XOR slide"))
+    if name(p) in _GRAZED else p for p in GALLERY if "network" not in p.stem], ids=name)
+def test_every_gallery_edge_label_is_nearest_its_own_line(browser_page, svg):
+    from figure_metrics import labels_nearer_another_edge
+
+    wrong = labels_nearer_another_edge(browser_page, svg.read_text(encoding="utf-8"))
+    assert wrong == [], wrong[:3]

@@ -251,20 +251,22 @@ class GraphWriter:
     # -------------------------------------------------------------- edges
     def edges(self, home: dict[str, str] | None = None,
               joined: dict[str, list[str]] | None = None) -> list[str]:
-        """The edge statements. ``home`` maps DOT names to their cluster: in a picture with
-        boxes (Graphviz would let a box's border run through an edge label) or with
-        collapsed neurons (whose many edges cross), each label is a node of its own, inside
-        the box when both ends are, and the edge runs into and out of it (SVG ids
-        ``e<k>_<i>`` for the label, ``e<k>_<i>_in``/``_out`` for the halves): a label is
-        on its own line wherever lines cross. ``joined`` receives the label nodes that
-        belong in each cluster."""
+        """The edge statements. Each edge label is a node of its own, a box on the edge's
+        line: the edge runs into and out of it (SVG ids ``e<k>_<i>`` for the label,
+        ``e<k>_<i>_in``/``_out`` for the halves). Graphviz's own edge labels float beside
+        their line, and where two edges meet one op it stacks them so that a label sits
+        nearer the other edge's line than its own (issue 23); a box on the line belongs to
+        it wherever lines cross, and Graphviz routes other lines around it as around any
+        node. ``home`` maps DOT names to their cluster: a label box is inside the box when
+        both ends are, and ``joined`` receives the label nodes that belong in each
+        cluster."""
         home = home or {}
         joined = {} if joined is None else joined
         out = []
         for e in self.p.edges:
             a: dict[str, object] = {"id": e.eid}
             text = self._edge_text(e) if self.labelled else ""
-            split = bool(text)
+            split = bool(text)               # an edge without text stays one line
             if text and not split:
                 a["label"] = Raw(text)
             if e.parent is None:
