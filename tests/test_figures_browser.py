@@ -120,20 +120,25 @@ def test_issue_figures_in_the_notebook_theme_are_collision_free(browser_page):
         assert hits == [] and m["close"] == [], (what, hits[:3], m["close"][:3])
 
 
-# Not reached yet (issue 23, measured at 1920x1080): the four-uses slide has one edge through
-# a label; the 2-2-1 graph's slide text is 12.8 px (11.0 px boxed by neuron). Strict: these
-# fail the run once they pass, so the marks come off with the fix.
-@pytest.mark.xfail(strict=True, reason="issue 23: a*a + exp(a*c) + a/(c-2) - sigmoid(a) "
-                   "on a slide: the edge a -> / crosses the label of c -> *")
+# Issue 23: the four-uses slide had the edge a -> / through the label of c -> * (each edge
+# label is now a box on its own line, which Graphviz routes other lines around).
 def test_the_four_uses_slide_has_no_line_through_text(browser_page):
     m = measure(browser_page, _issue_figures("slide")["four-uses"].svg())
     hits = sorted({(c["line"], c["owner"], c["text"]) for c in m["collisions"]})
     assert hits == [], hits[:3]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 23: the 2-2-1 graph (33 nodes) on a slide is "
-                   "12.8 px (11.0 px with group_by='neuron'), below 14 px")
-@pytest.mark.parametrize("what", ["xor-2-2-1", "xor-2-2-1-neurons"])
+# Issue 23, measured at 1920x1080: the 2-2-1 graph's slide text was 12.8 px (11.0 px boxed by
+# neuron); label boxes on the lines, a tighter top-to-bottom rank gap and the legend beside the
+# output bring the plain graph to 14.1 px. Not reached yet boxed by neuron: 11.8 px, the
+# picture 3471 px wide (the inputs and their four edge labels in a row right of the boxes,
+# layer 1's box beside layer 0's); 2926 px is the most that keeps 14 px. Strict: it fails the
+# run once it passes, so the mark comes off with the fix.
+@pytest.mark.parametrize("what", [
+    "xor-2-2-1",
+    pytest.param("xor-2-2-1-neurons", marks=pytest.mark.xfail(
+        strict=True, reason="issue 23: the 2-2-1 graph boxed by neuron on a slide is 11.8 px "
+        "(3471 px wide), below 14 px"))])
 def test_the_2_2_1_graph_on_a_slide_has_14_px_text(browser_page, what):
     m = measure(browser_page, _issue_figures("slide")[what].svg(), fit=True)
     assert m["smallest"] >= SLIDE_TEXT_PX, (m["smallest"], m["smallestText"])
@@ -153,13 +158,29 @@ def _nb04_neuron_graph():
     return draw_graph(L, params=[w1, wp, b])
 
 
-# Not reached yet (issue 23, nb04): in a left-to-right graph Graphviz puts the labels of two
-# edges into one op one above the other, and x1's label ends up 5 px under w1's line and 34 px
-# from its own (the same in diagrams/chain_rule, sum_rule, sigmoid_neuron, tanh_neuron).
-@pytest.mark.xfail(strict=True, reason="issue 23: nb04's w1 and x1 edge labels stack; x1's "
-                   "sits nearer w1's line than its own")
+# Issue 23, nb04: Graphviz put the labels of two edges into one op one above the other, and
+# x1's label ended up 5 px under w1's line and 34 px from its own (the same in the gallery's
+# chain_rule, sum_rule, sigmoid_neuron, tanh_neuron). Each label is now a box on its own line.
 def test_every_edge_label_is_nearest_its_own_line(browser_page):
     from figure_metrics import labels_nearer_another_edge
 
     wrong = labels_nearer_another_edge(browser_page, _nb04_neuron_graph().svg())
+    assert wrong == [], wrong[:3]
+
+
+
+# Not reached yet: in slides/xor_graph (boxed by neuron) the line out of the label box of
+# x[1] -> neuron 0's dot passes 0.5 px from the label box of x[0] -> the same dot, as near as
+# its own line (0.5 px). Strict: it fails the run once it passes.
+_GRAZED = {"slides/xor_graph"}
+
+
+@pytest.mark.parametrize("svg", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="another line grazes a label "
+                                            "box of the boxed XOR slide"))
+    if name(p) in _GRAZED else p for p in GALLERY if "network" not in p.stem], ids=name)
+def test_every_gallery_edge_label_is_nearest_its_own_line(browser_page, svg):
+    from figure_metrics import labels_nearer_another_edge
+
+    wrong = labels_nearer_another_edge(browser_page, svg.read_text(encoding="utf-8"))
     assert wrong == [], wrong[:3]

@@ -76,9 +76,12 @@ def test_slide_theme_has_fewer_words_and_picks_a_direction():
 
 def test_print_theme_dashes_negative_gradients():
     src = draw_graph(chain(), theme="print").source
-    edges = [ln for ln in src.splitlines() if " -> n" in ln and "_op" in ln and "label" in ln]
-    neg = [ln for ln in edges if "grad \u2212" in ln]
-    pos = [ln for ln in edges if re.search(r"grad \d", ln)]
+    # each edge's label is a box on its line: (label text, the line from the box into the op)
+    boxes = re.findall(r'^  (e\d+_\d+_label) \[id="[^"]*", label="([^"]*)"', src, re.M)
+    edges = [(text, re.search(rf"^  {name} -> n\d+_op \[.*$", src, re.M)[0])
+             for name, text in boxes]
+    neg = [ln for text, ln in edges if "grad \u2212" in text]
+    pos = [ln for text, ln in edges if re.search(r"grad \d", text)]
     assert neg and pos
     assert all('style="dashed"' in ln for ln in neg)
     assert not any('style="dashed"' in ln for ln in pos)
@@ -154,7 +157,7 @@ def test_numbers_given_as_inputs_are_drawn_as_inputs():
     dots = [v for v in topological_order(out) if v.op == "dot" and v.scope[0] == 0]
     k = {v: i for i, v in enumerate(topological_order(out))}
     for d in dots:                           # each first-layer dot gets both inputs
-        assert len(re.findall(rf"-> n{k[d]}_op \[id=\"x{k[d]}_\d\"", src)) == 2
+        assert len(re.findall(rf"-> n{k[d]}_op \[id=\"x{k[d]}_\d_out\"", src)) == 2
     small = draw_graph(out, collapse=True).source      # the label is a box on the edge
     into = re.findall(r"^  num\d -> (\w+_label) ", small, re.M)
     assert len(into) == 2 * 3

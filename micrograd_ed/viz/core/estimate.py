@@ -70,10 +70,12 @@ def fit_scale(size: tuple[float, float], frame: tuple[float, float] = (1920, 108
 def drawing_size(sizes: dict[str, tuple[float, float]],
                  edges: Sequence[tuple[str, str, tuple[float, float] | None]], rankdir: str,
                  nodesep: float, ranksep: float) -> tuple[float, float]:
-    """(width, height) in points of a dot layout of boxes ``sizes`` joined by ``edges``.
+    """(width, height) in points of a dot layout of boxes ``sizes`` joined by ``edges``,
+    ``ranksep`` inches apart.
 
-    Each edge spans two ranks (dot doubles the ranks of a graph with edge
-    labels); a label box sits in the rank between its ends.
+    An edge with a label box spans two ranks, its label box in the rank between its
+    ends (the label is a node on the line); an edge without one spans one. A leaf sits
+    as late as its first use allows, as dot puts it.
     """
     into: dict[str, list[tuple[str, tuple[float, float] | None]]] = {n: [] for n in sizes}
     for src, tgt, lab in edges:
@@ -90,13 +92,23 @@ def drawing_size(sizes: dict[str, tuple[float, float]],
                 stack.extend(todo)
                 continue
             stack.pop()
-            rank[m] = max((rank[s] + 2 for s, _ in into[m]), default=0)
+            rank[m] = max((rank[s] + (1 if lab is None else 2) for s, lab in into[m]),
+                          default=0)
         return rank[n]
 
+    for n in sizes:
+        rank_of(n)
+    out: dict[str, list[int]] = {}     # a leaf sits just before its first use, as in dot
+    for tgt, srcs in into.items():
+        for src, lab in srcs:
+            out.setdefault(src, []).append(rank[tgt] - (1 if lab is None else 2))
+    for n in sizes:
+        if not into[n] and n in out:
+            rank[n] = min(out[n])
     ranks: dict[int, list[tuple[float, float]]] = {}
     for n, size in sizes.items():
-        ranks.setdefault(rank_of(n), []).append(size)
+        ranks.setdefault(rank[n], []).append(size)
     for src, _, lab in edges:
         if lab is not None and src in rank:
             ranks.setdefault(rank[src] + 1, []).append(lab)
-    return layout_size([ranks[r] for r in sorted(ranks)], rankdir, nodesep, ranksep / 2)
+    return layout_size([ranks[r] for r in sorted(ranks)], rankdir, nodesep, ranksep)

@@ -33,6 +33,9 @@ READABLE = 0.25             # ...spaces them at least this fraction of a layer's
 SUM_TERMS = 6               # a sum of more shares than this is shortened with "..."
 MINUS = "\u2212"
 PAD = " "                   # a space each side of an edge label's lines (see svgpost)
+LABEL_MARGIN = "0.08,0.03"  # inches between an edge label's text and its box
+HALF_EDGE = 0.25            # inches: the least ranksep left to right, each half of an edge
+TB_HALF_EDGE = 0.18         # inches: the least ranksep top to bottom
 
 
 class GraphWriter:
@@ -65,8 +68,10 @@ class GraphWriter:
 
     # ------------------------------------------------------------- output
     def source(self, rankdir: str, title: str | None, scope: dict[Value, Scope],
-               group_by: str | None, legend: list[str] | None) -> str:
-        """The whole DOT text: defaults, nodes, cluster boxes, edges, the legend."""
+               group_by: str | None, legend: list[str] | None, beside: bool = False) -> str:
+        """The whole DOT text: defaults, nodes, cluster boxes, edges, the legend (under
+        the picture top to bottom, unless ``beside``: then in the output's rank, as left
+        to right)."""
         body = self.nodes()
         boxed = clusters(self.drawn, scope, group_by, bool(self.p.collapsed))
         home = {n: name for name, _, members in boxed for n in members}
@@ -93,7 +98,7 @@ class GraphWriter:
         if legend:
             # beside the output in LR (same rank), unless the output is in a box: a rank=same
             # of a boxed node and one outside pulls the node out through the box's border
-            side = rankdir if self.anchor() not in home else "TB"
+            side = ("LR" if beside else rankdir) if self.anchor() not in home else "TB"
             inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), side)
         return "\n".join(head + inner + ["}", ""])
 
@@ -106,7 +111,7 @@ class GraphWriter:
         edges = [(e.src, e.tgt, self._edge_box(e)) for e in self.p.edges]
         edges += [(f"{self.p.name(v)}_op", self.p.name(v), None)
                   for v in self.p.nodes if v.op and not self.p.hidden(v)]
-        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.ranksep(rankdir))
+        return drawing_size(self.sizes, edges, rankdir, self.t.nodesep, self.rank_gap(rankdir))
 
     def ranksep(self, rankdir: str) -> float:
         """The theme's rank separation (inches), or more in a collapsed view whose
@@ -134,6 +139,22 @@ class GraphWriter:
             thick = [max(w if side else h for w, h in layers[x]) for x in (a, b)]
             sep = max(sep, (READABLE * max(ext) - sum(thick) / 2) / 72)
         return round(sep, 2)
+
+    def rank_gap(self, rankdir: str) -> float:
+        """The ``ranksep`` written into the DOT text: :meth:`ranksep`, halved in a
+        left-to-right picture whose edge labels are nodes of their own. A label node is a
+        rank of its own between an operand and its op, as wide as its text, so each
+        labelled edge crosses two gaps (Graphviz halves ``ranksep`` for its own edge
+        labels for the same reason), but at least :data:`HALF_EDGE`, so that the line out
+        of a label box is longer than its arrowhead; top to bottom, where a label is one or
+        two short lines, six tenths of it (at least :data:`TB_HALF_EDGE`): room for the
+        bends of lines that fan out of a value used many times."""
+        sep = self.ranksep(rankdir)
+        if not self.labelled:
+            return sep
+        if rankdir in ("LR", "RL"):
+            return round(max(sep / 2, HALF_EDGE), 3)
+        return round(max(sep * 0.6, TB_HALF_EDGE), 3)
 
     # -------------------------------------------------------------- nodes
     def nodes(self) -> list[str]:
@@ -230,20 +251,22 @@ class GraphWriter:
     # -------------------------------------------------------------- edges
     def edges(self, home: dict[str, str] | None = None,
               joined: dict[str, list[str]] | None = None) -> list[str]:
-        """The edge statements. ``home`` maps DOT names to their cluster: in a picture with
-        boxes (Graphviz would let a box's border run through an edge label) or with
-        collapsed neurons (whose many edges cross), each label is a node of its own, inside
-        the box when both ends are, and the edge runs into and out of it (SVG ids
-        ``e<k>_<i>`` for the label, ``e<k>_<i>_in``/``_out`` for the halves): a label is
-        on its own line wherever lines cross. ``joined`` receives the label nodes that
-        belong in each cluster."""
+        """The edge statements. Each edge label is a node of its own, a box on the edge's
+        line: the edge runs into and out of it (SVG ids ``e<k>_<i>`` for the label,
+        ``e<k>_<i>_in``/``_out`` for the halves). Graphviz's own edge labels float beside
+        their line, and where two edges meet one op it stacks them so that a label sits
+        nearer the other edge's line than its own (issue 23); a box on the line belongs to
+        it wherever lines cross, and Graphviz routes other lines around it as around any
+        node. ``home`` maps DOT names to their cluster: a label box is inside the box when
+        both ends are, and ``joined`` receives the label nodes that belong in each
+        cluster."""
         home = home or {}
         joined = {} if joined is None else joined
         out = []
         for e in self.p.edges:
             a: dict[str, object] = {"id": e.eid}
             text = self._edge_text(e) if self.labelled else ""
-            split = bool(text) and (bool(home) or bool(self.p.collapsed))
+            split = bool(text)               # an edge without text stays one line
             if text and not split:
                 a["label"] = Raw(text)
             if e.parent is None:
@@ -263,7 +286,7 @@ class GraphWriter:
                                                .replace(f'"{PAD}', '"').replace(f'{PAD}"', '"')),
                      "shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff",
                      "color": a.get("color", "#999999"), "penwidth": 1,
-                     "fontsize": self.t.edge_fontsize, "margin": "0.04,0.02", "width": 0,
+                     "fontsize": self.t.edge_fontsize, "margin": LABEL_MARGIN, "width": 0,
                      "height": 0, "fontcolor": a.pop("fontcolor", "#333333")}
             name = f"{e.eid}_label"
             out.append(f"  {name} {attrs(box_a)};")
@@ -315,14 +338,14 @@ class GraphWriter:
 
     def op_attrs(self) -> dict[str, object]:
         return {"shape": "ellipse", "style": "filled", "fillcolor": "#f3f3f3",
-                "color": "#999999", "margin": "0.04,0.02", "height": 0.3}
+                "color": "#999999", "margin": "0.04,0", "height": 0.3}
 
     def graph_attrs(self, rankdir: str, title: str | None,
                     boxed: bool = False) -> dict[str, object]:
         t = self.t
         a: dict[str, object] = {"rankdir": rankdir, "fontname": FONTNAME,
                                 "fontsize": t.title_fontsize, "nodesep": t.nodesep,
-                                "ranksep": self.ranksep(rankdir), "pad": 0.1}
+                                "ranksep": self.rank_gap(rankdir), "pad": 0.1}
         a |= graph_order.graph_attrs(boxed)      # keeps neurons in index order in boxes
         if title:
             a |= {"label": Raw(quote(title)), "labelloc": "t"}

@@ -115,9 +115,9 @@ def draw_graph(root: Value | object, *, rankdir: str | None = None, show_local_g
     writer.nodes()                      # fills the size estimates
     direction = rankdir or th.rankdir
 
-    def make(d: str) -> str:
+    def make(d: str, beside: bool = False) -> str:
         lines = _legend(writer, plan, nodes, d, mirror) if legend else None
-        return writer.source(d, title, scope, group_by, lines)
+        return writer.source(d, title, scope, group_by, lines, beside)
 
     if direction == "auto":
         source, direction = _fit_16_9(make, writer, count)
@@ -140,22 +140,27 @@ def draw_graph(root: Value | object, *, rankdir: str | None = None, show_local_g
 def _fit_16_9(make, writer: GraphWriter, count: int) -> tuple[str, str]:
     """The DOT text and direction ("LR" or "TB") whose picture fits a 16:9 slide best.
 
-    Small graphs are laid out both ways (Graphviz's own size); larger ones, or
-    without a renderer, use the estimate of :mod:`micrograd_ed.viz.core.estimate`.
+    Small graphs are laid out both ways, and top to bottom also with the legend beside
+    the output rather than under the picture (a tall picture has room at its side), and
+    measured (Graphviz's own size; the first of equals wins); larger ones, or without a
+    renderer, use the estimate of :mod:`micrograd_ed.viz.core.estimate`.
     """
-    sources = {d: make(d) for d in ("LR", "TB")}
+    sources = {("LR", False): make("LR"), ("TB", False): make("TB")}
     scale = {}
     if count <= AUTO_LAYOUT_NODES:
+        sources[("TB", True)] = make("TB", beside=True)
         try:
-            for d, src in sources.items():
+            for key, src in sources.items():
                 bb = json.loads(backends.render(src, "json"))["bb"].split(",")
-                scale[d] = fit_scale((float(bb[2]) - float(bb[0]), float(bb[3]) - float(bb[1])))
+                scale[key] = fit_scale((float(bb[2]) - float(bb[0]),
+                                        float(bb[3]) - float(bb[1])))
         except (backends.RendererNotFoundError, backends.RenderError, KeyError, ValueError):
             scale = {}
     if not scale:
-        scale = {d: fit_scale(writer.size(d)) for d in sources}
-    best = max(sources, key=lambda d: scale[d])
-    return sources[best], best
+        sources.pop(("TB", True), None)
+        scale = {key: fit_scale(writer.size(key[0])) for key in sources}
+    best = max(sources, key=lambda key: scale[key])
+    return sources[best], best[0]
 
 
 # ------------------------------------------------------------ structure

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
@@ -29,6 +30,8 @@ UNKNOWN = "#767676"
 FUTURE = "#b4b4b4"
 PARTIAL = "#a34700"
 PAD = 6.0
+_EDGE_ID = re.compile(r"^e\d+_\d+$")                  # an edge, or its label box
+_EDGE_PART = re.compile(r"^(e\d+_\d+)(?:_in|_out)?$")  # an edge, or one half of it
 
 
 def pdf_bytes(steps, ks: Iterable[int], theme: str = "slide") -> bytes:
@@ -90,12 +93,19 @@ def paint_step(layout: dict, view: View, parents: dict[tuple[int, int], int]) ->
         elif oid.startswith("op") and oid[2:].isdigit() and int(oid[2:]) == view.op:
             _outline(obj, CURRENT, 4.0)
             _halo(obj)
+        elif _EDGE_ID.match(oid):           # an edge's label, a box on its line
+            key = _edge_key(oid)
+            if key in parents:
+                _edge_texts(obj, key, parents[key], view)
+                _edge_lines(obj, key, view, ("_draw_",), box=True)
     for edge in g.get("edges", []):
         eid = edge.get("id", "")
-        if eid.startswith("e") and "_" in eid:
-            k, i = (int(n) for n in eid[1:].split("_"))
-            if (k, i) in parents:
-                _edge(edge, (k, i), parents[(k, i)], view)
+        m = _EDGE_PART.match(eid)
+        if m:
+            key = _edge_key(m[1])
+            if key in parents:
+                _edge_texts(edge, key, parents[key], view)
+                _edge_lines(edge, key, view, ("_draw_", "_hdraw_"))
         elif eid.startswith("op") and "_v" in eid:
             k = int(eid.split("_v")[1])
             if k in view.future:
@@ -135,27 +145,42 @@ def _ghost(obj: dict, data: str | None) -> None:
             _retext(obj, op, "data " + (data if data is not None else "?"), None)
 
 
-def _edge(edge: dict, key: tuple[int, int], parent: int, view: View) -> None:
+def _edge_key(eid: str) -> tuple[int, int]:
+    k, i = eid[1:].split("_")
+    return int(k), int(i)
+
+
+def _edge_texts(obj: dict, key: tuple[int, int], parent: int, view: View) -> None:
+    """An edge's "data …" and "grad …" lines (on the edge, or in its label box)."""
     share = view.share.get(key)
-    for op in edge.get("_ldraw_", []):
+    for op in obj.get("_ldraw_", []):
         if op["op"] != "T":
             continue
         if op["text"].startswith("data "):
             data = view.data.get(parent)
-            _retext(edge, op, "data " + (data if data is not None else "?"), None)
+            _retext(obj, op, "data " + (data if data is not None else "?"), None)
         elif op["text"].startswith("grad "):
-            _retext(edge, op, share if share is not None else "grad ?",
+            _retext(obj, op, share if share is not None else "grad ?",
                     UNKNOWN if share is None else None)
     if key == view.edge:
-        _recolour(edge, ("_draw_", "_hdraw_"), CURRENT, 5.0)
-        _recolour(edge, ("_ldraw_",), "#000000", None)
-        _halo(edge)
+        _recolour(obj, ("_ldraw_",), "#000000", None)
+
+
+def _edge_lines(obj: dict, key: tuple[int, int], view: View, keys: tuple[str, ...],
+                box: bool = False) -> None:
+    """An edge's line and arrowhead (or its label box's outline, kept thin): this step's
+    edge teal (with its halo), the edges into this step's op dark, an edge not computed yet grey."""
+    share = view.share.get(key)
+    if key == view.edge:
+        _recolour(obj, keys, CURRENT, 1.5 if box else 5.0, not box)
+        if not box:
+            _halo(obj)
     elif view.op is not None and key[0] == view.op:
-        _recolour(edge, ("_draw_", "_hdraw_"), SOURCE, 3.0)
+        _recolour(obj, keys, SOURCE, 1.5 if box else 3.0, not box)
     elif share is None:                     # no sign yet: no colour, no dashes
-        _recolour(edge, ("_draw_", "_hdraw_"), PENDING, 1.0)
-        edge["_draw_"] = [o for o in edge["_draw_"]
-                          if not (o["op"] == "S" and o["style"] in ("dashed", "dotted"))]
+        _recolour(obj, keys, PENDING, 1.0, not box)
+        obj["_draw_"] = [o for o in obj.get("_draw_", [])
+                         if not (o["op"] == "S" and o["style"] in ("dashed", "dotted"))]
 
 
 def _retext(obj: dict, op: dict, text: str, colour: str | None) -> None:
@@ -192,12 +217,16 @@ def _halo(obj: dict) -> None:
     obj["_draw_"] = head + shapes + obj.get("_draw_", [])
 
 
-def _recolour(obj: dict, keys: Sequence[str], colour: str, width: float | None) -> None:
+def _recolour(obj: dict, keys: Sequence[str], colour: str, width: float | None,
+              fill: bool = True) -> None:
+    """Pen colour (and fill colour, unless ``fill`` is False: a label box stays white) and
+    line width of the drawing operations under ``keys``."""
+    paints = ("c", "C") if fill else ("c",)
     for key in keys:
         ops = obj.get(key, [])
         new = [o for o in ops if not (width is not None and o["op"] == "S"
                                       and o["style"].startswith("setlinewidth"))]
-        new = [dict(o, color=colour) if o["op"] in ("c", "C") else o for o in new]
+        new = [dict(o, color=colour) if o["op"] in paints else o for o in new]
         if width is not None:
             new.insert(0, {"op": "S", "style": f"setlinewidth({width})"})
         obj[key] = new

@@ -11,7 +11,10 @@ use:
   text lines get classes ``mg-data`` / ``mg-grad``;
 * an op ellipse: ``data-op="k"``; the edge from it to its Value: ``data-opedge="k"``;
 * an edge from operand ``i`` into node ``k``: ``data-edge="k_i"``, ``data-parent="j"``;
-  its text lines get ``mg-edata`` / ``mg-egrad``.
+  its text lines get ``mg-edata`` / ``mg-egrad``. draw_graph writes an edge's label as a
+  box of its own on the line (a node ``e<k>_<i>`` between the halves ``e<k>_<i>_in`` and
+  ``e<k>_<i>_out``): the three groups become one edge group, the box's outline classed
+  ``mg-ebox``, so an edge and its label light up together.
 
 :func:`bake` writes one step's texts and highlight classes into a copy (for the slides,
 the saved SVGs and the Jupyter fallback). ElementTree escapes every text and attribute, so
@@ -32,6 +35,7 @@ _G, _TITLE, _TEXT = "g", "title", "text"
 _VALUE = re.compile(r"^[nv](\d+)$")
 _OP = re.compile(r"^(?:n(\d+)_op|op(\d+))$")
 _EDGE_ID = re.compile(r"^e(\d+)_(\d+)$")
+_HALF = re.compile(r"^(e\d+_\d+)_(in|out)$")
 _EDGE = re.compile(r"^[nv](\d+)->(?:n(\d+)_op|op(\d+))$")
 _GHOST = re.compile(r"^v(\d+)_u\d+$")
 _OP_EDGE = re.compile(r"^(?:n(\d+)_op|op(\d+))->[nv](\d+)$")
@@ -62,6 +66,7 @@ FRAME_STYLE = """
 .mg-halo > * { fill: #66d9e8; stroke: #66d9e8; stroke-width: 12px; stroke-dasharray: none;
   stroke-linejoin: round; stroke-linecap: round; }
 .mg-edge > .mg-halo > path { fill: none; }
+.mg-edge > path.mg-ebox { stroke-width: 1.5px; stroke-dasharray: none; }
 .mg-caption { fill: #1f2328; }
 .mg-extra { display: none; }
 """
@@ -92,6 +97,7 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
     box without a label shows in its label's place: viz/steps/named.py).
     """
     root = _plain(ET.fromstring(_strip_prolog(svg)))
+    _join_split_edges(root)
     values: dict[int, ET.Element] = {}
     ops: dict[int, ET.Element] = {}
     edges: dict[tuple[int, int], ET.Element] = {}
@@ -161,6 +167,40 @@ def tag_svg(svg: str, parents: list[list[int]], labels: list[str], names: list[s
     root.set("id", "graph")
     root.set("role", "img")
     return Tagged(root, values, ops, edges, op_edges, width, height)
+
+
+def _join_split_edges(root: ET.Element) -> None:
+    """One edge group ``e<k>_<i>`` (class ``edge``) for each edge drawn as two halves and a
+    label box: the in-half's line, the box (its outline classed ``mg-ebox``) and its texts,
+    the out-half's line and arrowhead, in that order, where the out-half was."""
+    parent_of = {child: g for g in root.iter() for child in g}
+    boxes: dict[str, ET.Element] = {}
+    halves: dict[str, dict[str, ET.Element]] = {}
+    for g in root.iter(_G):
+        gid = g.get("id", "")
+        if g.get("class") == "node" and _EDGE_ID.match(gid):
+            boxes[gid] = g
+        m = _HALF.match(gid)
+        if m and g.get("class") == "edge":
+            halves.setdefault(m[1], {})[m[2]] = g
+    for eid, box in boxes.items():
+        half = halves.get(eid, {})
+        if set(half) != {"in", "out"}:
+            continue
+        joined = ET.Element(_G, {"id": eid, "class": "edge"})
+        title = ET.SubElement(joined, _TITLE)
+        title.text = eid
+        for part in (half["in"], box, half["out"]):
+            for child in list(part):
+                if child.tag == _TITLE:
+                    continue
+                if part is box and child.tag in ("path", "polygon"):
+                    child.set("class", "mg-ebox")
+                joined.append(child)
+        out_parent = parent_of[half["out"]]
+        out_parent.insert(list(out_parent).index(half["out"]), joined)
+        for part in (half["in"], box, half["out"]):
+            parent_of[part].remove(part)
 
 
 def _plain(root: ET.Element) -> ET.Element:
@@ -243,17 +283,25 @@ def _tag_value_lines(g: ET.Element, label: str) -> None:
 
 
 def _add_halo(g: ET.Element) -> None:
-    """A copy of the group's outline (a box's border, an op's ellipse, an edge's line)
-    under it, in ``<g class="mg-halo">``: hidden, drawn wide and light when the group is
-    this step's (FRAME_STYLE, steps.css)."""
-    for n, child in enumerate(g):
-        if child.tag in ("path", "polygon", "ellipse"):
-            halo = ET.Element(_G, {"class": "mg-halo"})
-            shape = copy.deepcopy(child)
-            shape.attrib.pop("id", None)
-            halo.append(shape)
-            g.insert(n, halo)
-            return
+    """A copy of the group's outline (a box's border, an op's ellipse, an edge's line: both
+    halves of a line split by its label box) under it, in ``<g class="mg-halo">``: hidden,
+    drawn wide and light when the group is this step's (FRAME_STYLE, steps.css)."""
+    edge = "mg-edge" in g.get("class", "")
+    shapes = [c for c in g if c.tag in ("path", "polygon", "ellipse")
+              and "mg-ebox" not in c.get("class", "")]
+    if not shapes:
+        return
+    if edge:
+        shapes = [c for c in shapes if c.tag == "path"] or shapes[:1]
+    else:
+        shapes = shapes[:1]
+    halo = ET.Element(_G, {"class": "mg-halo"})
+    for shape in shapes:
+        shape = copy.deepcopy(shape)
+        shape.attrib.pop("id", None)
+        halo.append(shape)
+    g.insert(list(g).index(next(c for c in g if c.tag in ("path", "polygon", "ellipse"))),
+             halo)
 
 
 def _set_title(g: ET.Element, title_el: ET.Element | None, text: str) -> None:
