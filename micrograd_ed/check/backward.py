@@ -129,7 +129,7 @@ def _repeat(case: Case, fn: Callable, limit: int | None, atol: float, rtol: floa
         build = case.builds[k % len(case.builds)]
         left = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
         try:
-            with time_budget(left, f"the graph {case.name!r}"):
+            with time_budget(left, f"the graph {case.name!r}", student=fn):
                 out = _run(case, build, fn, limit, atol, rtol, keep, k)
         except CaseTimeout as t:
             err = student_error(t, "backward", None, getattr(fn, "__code__", None),

@@ -63,7 +63,7 @@ def measure(drv: Driver, time_limit: float | None) -> Growth | None:
     calls: list[int] = []
     depths: list[int] = []
     try:
-        with time_budget(time_limit, "the ladder"):
+        with time_budget(time_limit, "the ladder", student=drv.cls):
             for d in DEPTHS:
                 n = _count(drv, d)
                 if n is None:

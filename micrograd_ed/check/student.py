@@ -77,7 +77,7 @@ def run_student(build: Callable, drv: Driver, expected: Mapping[str, object],
     cls = drv.cls
     what = f"the case {case!r}" if case else "build and backward"
     try:
-        with time_budget(time_limit, what), chosen_orders(cls, seed):
+        with time_budget(time_limit, what, student=cls), chosen_orders(cls, seed):
             return _run(build, drv, expected, keep)
     except CaseTimeout as t:
         err = student_error(t, "backward", cls, getattr(build, "__code__", None), "build")

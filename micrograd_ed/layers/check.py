@@ -221,7 +221,7 @@ def _case(fn: Callable, net: Net, budget: float, atol: float, rtol: float) -> Ca
         args = ([W.copy() for W in net.Ws], [b.copy() for b in net.bs], net.X.copy(),
                 net.y.copy())
         try:
-            with time_budget(budget, f"the net {net.name!r}"):
+            with time_budget(budget, f"the net {net.name!r}", student=fn):
                 value = fn(*args)
         except CaseTimeout:
             return CaseResult(net.name, False,
