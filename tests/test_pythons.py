@@ -6,7 +6,8 @@ tools, diagrams) in memory, as its own compiler does (3.13 encodes docstrings as
 so a lone surrogate in one fails there and nowhere else). Then, where that interpreter has the
 runtime dependencies, it imports every module of the package from this checkout; where it lacks
 them, that half skips and says which.
-`.ci/run` runs the whole suite on 3.11 and on the newest Python available, with them installed.
+`.ci/run` runs the whole suite on 3.11, on the newest Python available and on 3.10, with them
+installed.
 """
 
 from __future__ import annotations
