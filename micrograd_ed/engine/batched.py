@@ -87,7 +87,12 @@ def power(x: Data, k: Data) -> Data:
     if not (is_batch(x) or is_batch(k)):
         return x ** k
     with quiet():
-        z = np.power(x, k)
+        if not is_batch(k) and k == 0.5:        # numpy < 2.3 computes these two with a pow
+            z = np.sqrt(x)                      # of its own, an ulp away from Python's at
+        elif not is_batch(k) and k == -1:       # some points (sqrt 710, 1 / 1e300); these
+            z = 1.0 / x                         # are correctly rounded, as Python's are
+        else:
+            z = np.power(x, k)
     if np.any(np.isinf(z) & np.isfinite(x) & np.isfinite(k)):
         raise OverflowError
     return z
