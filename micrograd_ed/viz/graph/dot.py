@@ -106,9 +106,10 @@ class GraphWriter:
             # of a boxed node and one outside pulls the node out through the box's border
             side = ("LR" if beside else rankdir) if self.anchor() not in home else "TB"
             inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), side)
-            if side in ("LR", "RL") and self.p.per_box:
+            if side in ("LR", "RL") and rankdir in ("TB", "BT") and self.p.per_box:
                 # the inputs drawn again in each neuron's box: with their grads, in a row
-                # right of the legend (the room under the boxes), x[0] first
+                # right of the legend (the room under the boxes), x[0] first; left to right
+                # they stay in the first rank, left of the boxes
                 row = " -> ".join(["legend"] + [self.p.name(v) for v in sorted(
                     self.p.per_box, key=lambda v: (v.label, self.p.k[v]))])
                 inner.append(f"  {{rank=same; {row} [style=invis];}}")
