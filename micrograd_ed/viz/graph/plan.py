@@ -107,7 +107,8 @@ class Plan:
     def order_groups(self) -> dict[tuple, list[tuple[int, str]]]:
         """DOT names that must be drawn in index order, as (index, name) lists by kind:
         ``("x",)`` the inputs x[i]; ``("w", l, n)`` the weights w[l,n,i] of neuron n of
-        layer l; ``(role, l)`` with role "dot", "z", "a" or "neuron" (collapsed) each
+        layer l (boxed by neuron, after the copies of the inputs drawn in its box);
+        ``(role, l)`` with role "dot", "z", "a" or "neuron" (collapsed) each
         layer's neurons, neuron 0 first; ``("xv", l)`` inputs given as Values."""
         found: dict[tuple, dict[int, str]] = {}
 
@@ -134,6 +135,11 @@ class Plan:
                 for i, w in enumerate(params):
                     if w not in self.ghosted and not self.hidden(w):
                         put(("w", *s), i, self.box_of(w))
+                # the copies of the inputs in this neuron's box, x[0] first, before its weights
+                copies = [e.src for e in self.edges
+                          if e.parent in self.per_box and e.uses[0][0] is v]
+                for j, name in enumerate(copies):
+                    put(("w", *s), j - len(copies), name)
                 if nw and len(params) * 2 == len(v.parents):   # Value inputs after weights
                     for i, x in enumerate(v.parents[len(params):]):
                         if not x.op and x not in self.ghosted:
