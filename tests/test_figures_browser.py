@@ -130,15 +130,10 @@ def test_the_four_uses_slide_has_no_line_through_text(browser_page):
 
 # Issue 23, measured at 1920x1080: the 2-2-1 graph's slide text was 12.8 px (11.0 px boxed by
 # neuron); label boxes on the lines, a tighter top-to-bottom rank gap and the legend beside the
-# output bring the plain graph to 14.1 px. Not reached yet boxed by neuron: 11.8 px, the
-# picture 3471 px wide (the inputs and their four edge labels in a row right of the boxes,
-# layer 1's box beside layer 0's); 2926 px is the most that keeps 14 px. Strict: it fails the
-# run once it passes, so the mark comes off with the fix.
-@pytest.mark.parametrize("what", [
-    "xor-2-2-1",
-    pytest.param("xor-2-2-1-neurons", marks=pytest.mark.xfail(
-        strict=True, reason="issue 23: the 2-2-1 graph boxed by neuron on a slide is 11.8 px "
-        "(3471 px wide), below 14 px"))])
+# output bring the plain graph to 14.1 px. Boxed by neuron it was 11.8 px, the inputs top right
+# with their lines through neuron 1's box: each input is now drawn again inside each neuron's
+# box (its grad box beside the legend) and the boxes' spacing is tighter: 14.0 px.
+@pytest.mark.parametrize("what", ["xor-2-2-1", "xor-2-2-1-neurons"])
 def test_the_2_2_1_graph_on_a_slide_has_14_px_text(browser_page, what):
     m = measure(browser_page, _issue_figures("slide")[what].svg(), fit=True)
     assert m["smallest"] >= SLIDE_TEXT_PX, (m["smallest"], m["smallestText"])
@@ -169,16 +164,9 @@ def test_every_edge_label_is_nearest_its_own_line(browser_page):
 
 
 
-# Not reached yet: in slides/xor_graph (boxed by neuron) the line out of the label box of
-# x[1] -> neuron 0's dot passes 0.5 px from the label box of x[0] -> the same dot, as near as
-# its own line (0.5 px). Strict: it fails the run once it passes.
-_GRAZED = {"slides/xor_graph"}
-
-
-@pytest.mark.parametrize("svg", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="another line grazes a label "
-                                            "box of the boxed XOR slide"))
-    if name(p) in _GRAZED else p for p in GALLERY if "network" not in p.stem], ids=name)
+# Issue 23: in slides/xor_graph (boxed by neuron) the line out of the label box of
+# x[1] -> neuron 0's dot passed 0.5 px from the label box of x[0] -> the same dot.
+@pytest.mark.parametrize("svg", [p for p in GALLERY if "network" not in p.stem], ids=name)
 def test_every_gallery_edge_label_is_nearest_its_own_line(browser_page, svg):
     from figure_metrics import labels_nearer_another_edge
 

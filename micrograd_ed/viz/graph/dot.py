@@ -36,6 +36,12 @@ PAD = " "                   # a space each side of an edge label's lines (see sv
 LABEL_MARGIN = "0.08,0.03"  # inches between an edge label's text and its box
 HALF_EDGE = 0.25            # inches: the least ranksep left to right, each half of an edge
 TB_HALF_EDGE = 0.18         # inches: the least ranksep top to bottom
+# Boxed by neuron (uncollapsed), the boxes stand side by side with little room between them
+# (2-2-1 XOR on a slide: three boxes across); these fractions of the spacing keep its text
+# at 14 px fitted to 1920x1080 (13.45 px with the full spacing):
+BOXED_NODESEP = 0.75        # of the theme's nodesep
+BOXED_RANK_GAP = 0.9        # of the rank gap
+BOXED_MARGIN = 8.0          # points between a neuron's box and its contents (else the edge font)
 
 
 class GraphWriter:
@@ -100,6 +106,13 @@ class GraphWriter:
             # of a boxed node and one outside pulls the node out through the box's border
             side = ("LR" if beside else rankdir) if self.anchor() not in home else "TB"
             inner += legend_mod.node(legend, self.t.legend_fontsize, self.anchor(), side)
+            if side in ("LR", "RL") and rankdir in ("TB", "BT") and self.p.per_box:
+                # the inputs drawn again in each neuron's box: with their grads, in a row
+                # right of the legend (the room under the boxes), x[0] first; left to right
+                # they stay in the first rank, left of the boxes
+                row = " -> ".join(["legend"] + [self.p.name(v) for v in sorted(
+                    self.p.per_box, key=lambda v: (v.label, self.p.k[v]))])
+                inner.append(f"  {{rank=same; {row} [style=invis];}}")
         return "\n".join(head + inner + ["}", ""])
 
     def anchor(self) -> str:
@@ -154,7 +167,8 @@ class GraphWriter:
             return sep
         if rankdir in ("LR", "RL"):
             return round(max(sep / 2, HALF_EDGE), 3)
-        return round(max(sep * 0.6, TB_HALF_EDGE), 3)
+        gap = max(sep * 0.6, TB_HALF_EDGE)
+        return round(gap * BOXED_RANK_GAP if self.p.boxed else gap, 3)
 
     # -------------------------------------------------------------- nodes
     def nodes(self) -> list[str]:
@@ -344,7 +358,9 @@ class GraphWriter:
                     boxed: bool = False) -> dict[str, object]:
         t = self.t
         a: dict[str, object] = {"rankdir": rankdir, "fontname": FONTNAME,
-                                "fontsize": t.title_fontsize, "nodesep": t.nodesep,
+                                "fontsize": t.title_fontsize,
+                                "nodesep": round(t.nodesep * BOXED_NODESEP, 3)
+                                if self.p.boxed else t.nodesep,
                                 "ranksep": self.rank_gap(rankdir), "pad": 0.1}
         a |= graph_order.graph_attrs(boxed)      # keeps neurons in index order in boxes
         if title:
@@ -368,7 +384,8 @@ class GraphWriter:
     def cluster_attrs(self) -> dict[str, object]:
         return {"style": "rounded,dashed", "color": "#888888",
                 "fontsize": self.t.cluster_fontsize, "labeljust": "c",
-                "margin": round(max(10.0, self.t.edge_fontsize), 1)}
+                "margin": BOXED_MARGIN if self.p.boxed
+                else round(max(10.0, self.t.edge_fontsize), 1)}
 
 
 def _edge_lines(*parts: str) -> str:

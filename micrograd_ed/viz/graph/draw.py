@@ -110,7 +110,8 @@ def draw_graph(root: Value | object, *, rankdir: str | None = None, show_local_g
         raise GraphTooLargeError(_too_large(nodes, used_by, count, max_nodes, collapse, scope))
     reader = Reader(nodes, root, th.precision, sample)
     kinds = _kinds(nodes, root, params)
-    plan = Plan(nodes, used_by, scope if collapse else {}, kinds)
+    plan = Plan(nodes, used_by, scope if collapse else {}, kinds,
+                scope if group_by == "neuron" and not collapse else None)
     writer = GraphWriter(plan, kinds, reader, th, show_local_grads)
     writer.nodes()                      # fills the size estimates
     direction = rankdir or th.rankdir

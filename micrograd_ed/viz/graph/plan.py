@@ -9,7 +9,9 @@
   as input boxes ``x[i]`` feeding the ``dot``, one per layer and index.
 * A Value with many uses spread over the picture (``a + a + ... + a``) is drawn
   once with its grad, and again as a small dashed box beside each use: the
-  long edges it would need make the layout quadratic and unreadable.
+  long edges it would need make the layout quadratic and unreadable. Boxed by
+  neuron, so is an input that feeds several neurons (``x[0]`` of a 2-2-1 MLP):
+  a dashed copy in each neuron's box, the input with its grad beside the legend.
 
 SVG ids, with ``k`` the index in ``topological_order(root)``: ``v<k>`` for a
 Value's box, ``op<k>`` for its op, ``e<k>_<i>`` for the edge from parent slot
@@ -59,8 +61,11 @@ class Plan:
     """Boxes and edges of one graph picture (see the module docstring)."""
 
     def __init__(self, nodes: list[Value], used_by: dict[Value, list[Value]],
-                 collapsed: dict[Value, Scope], kinds: dict[str, str] | dict) -> None:
+                 collapsed: dict[Value, Scope], kinds: dict[str, str] | dict,
+                 boxed: dict[Value, Scope] | None = None) -> None:
         self.nodes, self.collapsed, self.kinds = nodes, collapsed, kinds
+        self.boxed = boxed or {}                          # Value -> its neuron's box
+        self.per_box: set[Value] = set()                  # inputs drawn again in each box
         self.k = {v: i for i, v in enumerate(nodes)}
         self.out: dict[Scope, Value] = {}                 # collapsed neuron -> its output
         self.leaves: dict[Scope, list[Value]] = {}        # collapsed neuron -> leaves inside
@@ -102,7 +107,8 @@ class Plan:
     def order_groups(self) -> dict[tuple, list[tuple[int, str]]]:
         """DOT names that must be drawn in index order, as (index, name) lists by kind:
         ``("x",)`` the inputs x[i]; ``("w", l, n)`` the weights w[l,n,i] of neuron n of
-        layer l; ``(role, l)`` with role "dot", "z", "a" or "neuron" (collapsed) each
+        layer l (boxed by neuron, after the copies of the inputs drawn in its box);
+        ``(role, l)`` with role "dot", "z", "a" or "neuron" (collapsed) each
         layer's neurons, neuron 0 first; ``("xv", l)`` inputs given as Values."""
         found: dict[tuple, dict[int, str]] = {}
 
@@ -129,6 +135,11 @@ class Plan:
                 for i, w in enumerate(params):
                     if w not in self.ghosted and not self.hidden(w):
                         put(("w", *s), i, self.box_of(w))
+                # the copies of the inputs in this neuron's box, x[0] first, before its weights
+                copies = [e.src for e in self.edges
+                          if e.parent in self.per_box and e.uses[0][0] is v]
+                for j, name in enumerate(copies):
+                    put(("w", *s), j - len(copies), name)
                 if nw and len(params) * 2 == len(v.parents):   # Value inputs after weights
                     for i, x in enumerate(v.parents[len(params):]):
                         if not x.op and x not in self.ghosted:
@@ -146,6 +157,14 @@ class Plan:
                 levels = [depth[c] for c, _ in uses]
                 if max(levels) - min(levels) >= GHOST_SPREAD or len(uses) >= GHOST_MANY:
                     out.add(v)
+                    continue
+            # boxed by neuron: an input feeding several neurons is drawn again inside each
+            # neuron's box, so that no line runs from it across another neuron's box
+            if not v.op and v not in self.boxed and len(uses) >= 2:
+                homes = {self.boxed.get(c) for c, _ in uses}
+                if len(homes) >= 2 and None not in homes:
+                    out.add(v)
+                    self.per_box.add(v)
         return out
 
     def _edges(self) -> list[Edge]:
