@@ -309,7 +309,9 @@ def test_readme_shows_a_real_engines_report_as_a_run_prints_it():
     run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                          text=True, timeout=120, env={"PYTHONPATH": str(root)})
     assert run.returncode == 0, run.stderr
-    if sys.version_info < (3, 11):      # 3.10's frames for one call differ: one level less
+    if sys.version_info[:2] != (3, 11):     # README shows 3.11's run; where the recursion
+        # meets Python's limit differs by a frame or two between versions (989 on 3.10, 992
+        # on 3.13): everything else is the same to the character
         shown = re.sub(r"depth \d+ of this", "depth N of this", shown)
         got = re.sub(r"depth \d+ of this", "depth N of this", run.stdout)
         assert got == shown
