@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_steps_wording import xor_loss  # the demo's step-through (its dot nodes are #k)
 
 from micrograd_ed import Value
-from micrograd_ed.nn import MLP
 from micrograd_ed.viz import step_through
 
 
@@ -31,16 +31,6 @@ def twice() -> Value:
     """The same formula computed twice: two nodes that must not share a name."""
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     L = (a * b) * (a * b + 1.0)
-    L.backward()
-    return L
-
-
-def xor_loss() -> Value:
-    """The demo's step-through: one example through a 2-2-1 sigmoid net (dot nodes are #k)."""
-    model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
-    a = model([Value(1.0, label="x[0]"), Value(0.0, label="x[1]")])
-    L = -a.log()
-    L.label = "L"
     L.backward()
     return L
 
